@@ -1,0 +1,42 @@
+# booklet: `make booklet` builds the print PDF, `make test` runs the tests.
+# Both create .venv/ and install the package (editable) on first use.
+
+VENV    := .venv
+PYTHON  ?= python3
+BOOKLET := $(VENV)/bin/booklet
+STAMP   := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help booklet screen all test lint bench preview clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
+
+$(STAMP): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+booklet: $(STAMP) ## Build the print PDF: dist/kaere-chef-kaere-ledere.pdf
+	$(BOOKLET) build
+
+screen: $(STAMP) ## Build the accessible screen PDF: dist/kaere-chef-kaere-ledere-screen.pdf
+	$(BOOKLET) build --variant screen
+
+all: booklet screen ## Build both variants
+
+test: $(STAMP) ## Run the test suite (builds real PDFs into a temporary folder)
+	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP) ## Check the code with ruff
+	$(VENV)/bin/ruff check src tests
+
+preview: $(STAMP) ## Render dist/preview/: one PNG per spread and a contact sheet
+	$(BOOKLET) preview
+
+bench: $(STAMP) ## Time booklet build against plain WeasyPrint on the same HTML
+	$(VENV)/bin/python -m booklet.bench
+
+clean: ## Remove dist/ (keeps .venv/)
+	rm -rf dist

@@ -1,0 +1,226 @@
+"""A small declarative schema over YAML nodes, in the spirit of mkdocs' config options.
+
+Records declare their fields once, each with a docstring. Validation walks the node
+tree that PyYAML composes, so every problem carries the line it stands on, and it
+collects every problem instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+from .errors import Problems
+
+INVALID = object()  # a value that failed validation; its problem is already recorded
+
+_TAG_NAMES = {
+    "tag:yaml.org,2002:str": "text",
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "nothing",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return _TAG_NAMES.get(node.tag, node.tag)
+
+
+def line_of(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+@dataclass
+class Context:
+    """Where validation is: the file and the shared problem list."""
+
+    file: Path
+    problems: Problems
+
+    def error(self, node: yaml.Node | None, message: str) -> object:
+        self.problems.add(self.file, line_of(node) if node is not None else 0, message)
+        return INVALID
+
+
+class Field:
+    """One declared field: its docstring and how to check a node against it."""
+
+    def __init__(self, doc: str, *, optional: bool = False):
+        self.doc = doc
+        self.optional = optional
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        raise NotImplementedError
+
+
+class Text(Field):
+    """A non-empty string; runs of white space are folded to one space."""
+
+    def __init__(self, doc: str, *, pattern: str | None = None, optional: bool = False):
+        super().__init__(doc, optional=optional)
+        self.pattern = re.compile(pattern) if pattern else None
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            return ctx.error(node, f"'{self.name}' must be text, not {describe(node)}")
+        value = " ".join(node.value.split())
+        if not value:
+            return ctx.error(node, f"'{self.name}' must not be empty")
+        if self.pattern and not self.pattern.fullmatch(value):
+            return ctx.error(
+                node, f"'{self.name}' must match {self.pattern.pattern}, not {value!r}"
+            )
+        return value
+
+
+class Integer(Field):
+    """A whole number within bounds."""
+
+    def __init__(self, doc: str, *, minimum: int, maximum: int, optional: bool = False):
+        super().__init__(doc, optional=optional)
+        self.minimum, self.maximum = minimum, maximum
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
+            return ctx.error(node, f"'{self.name}' must be a whole number, not {describe(node)}")
+        value = int(node.value)
+        if not self.minimum <= value <= self.maximum:
+            return ctx.error(
+                node, f"'{self.name}' must be from {self.minimum} to {self.maximum}, not {value}"
+            )
+        return value
+
+
+class ListOf(Field):
+    """A non-empty list whose items are all of one field kind."""
+
+    def __init__(
+        self,
+        doc: str,
+        item: Field,
+        *,
+        minimum: int = 1,
+        maximum: int | None = None,
+        optional: bool = False,
+    ):
+        super().__init__(doc, optional=optional)
+        self.item = item
+        self.minimum, self.maximum = minimum, maximum
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        super().__set_name__(owner, name)
+        self.item.name = f"{name} item"
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        if not isinstance(node, yaml.SequenceNode):
+            return ctx.error(node, f"'{self.name}' must be a list, not {describe(node)}")
+        count = len(node.value)
+        if count < self.minimum:
+            what = "must not be empty" if count == 0 else f"needs at least {self.minimum} items"
+            return ctx.error(node, f"'{self.name}' {what}")
+        if self.maximum is not None and count > self.maximum:
+            return ctx.error(node, f"'{self.name}' has {count} items; at most {self.maximum}")
+        values = [self.item.convert(child, ctx) for child in node.value]
+        return INVALID if any(v is INVALID for v in values) else values
+
+
+class Nested(Field):
+    """A mapping validated by a record class."""
+
+    def __init__(self, doc: str, record: type[Record], *, optional: bool = False):
+        super().__init__(doc, optional=optional)
+        self.record = record
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        return self.record.from_node(node, ctx, self.name)
+
+
+class OneOf(Field):
+    """A mapping with exactly one key, which names the kind of the value (a block)."""
+
+    def __init__(self, doc: str, kinds: dict[str, Field]):
+        super().__init__(doc)
+        self.kinds = kinds
+        for key, field in kinds.items():
+            field.name = key
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        allowed = ", ".join(self.kinds)
+        if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
+            return ctx.error(node, f"a block is a mapping with one key ({allowed})")
+        key_node, value_node = node.value[0]
+        if key_node.value not in self.kinds:
+            return ctx.error(key_node, f"unknown block '{key_node.value}'; expected one of {allowed}")
+        value = self.kinds[key_node.value].convert(value_node, ctx)
+        return INVALID if value is INVALID else Block(key_node.value, value)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of running text: its kind (p, quote, bullets, items) and its value."""
+
+    kind: str
+    value: Any
+
+
+class Record:
+    """Base of every schema record: declared fields in order, values as attributes."""
+
+    fields: ClassVar[dict[str, Field]] = {}
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.fields = {
+            name: value for name, value in vars(cls).items() if isinstance(value, Field)
+        }
+
+    def __init__(self, **values: Any):
+        for name in self.fields:
+            setattr(self, name, values.get(name))
+        self.line = values.get("line", 0)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.fields)
+        return f"{type(self).__name__}({inner})"
+
+    @classmethod
+    def from_node(cls, node: yaml.Node, ctx: Context, name: str = "") -> Any:
+        where = f"'{name}'" if name else "the file"
+        if not isinstance(node, yaml.MappingNode):
+            return ctx.error(node, f"{where} must be a mapping, not {describe(node)}")
+        given: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in given:
+                ctx.error(key_node, f"duplicate key '{key}'")
+            elif key not in cls.fields:
+                known = ", ".join(cls.fields)
+                ctx.error(key_node, f"unknown key '{key}' (expected one of: {known})")
+            else:
+                given[key] = value_node
+        values: dict[str, Any] = {"line": line_of(node)}
+        ok = True
+        for field_name, field in cls.fields.items():
+            if field_name not in given:
+                if not field.optional:
+                    ctx.error(node, f"missing '{field_name}' in {where}: {field.doc}")
+                    ok = False
+                continue
+            value = field.convert(given[field_name], ctx)
+            ok = ok and value is not INVALID
+            values[field_name] = value
+        return cls(**values) if ok else INVALID

@@ -1,0 +1,81 @@
+"""Finish stage: PDF metadata, output intent, viewer settings, and an atomic write."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import uuid
+from pathlib import Path
+
+import pydyf
+from weasyprint import Document
+
+from .errors import BookletError
+from .render import PDF_OPTIONS, weasyprint_warnings_fail
+
+# The printing condition of layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc (see its README).
+FOGRA39 = {
+    "OutputConditionIdentifier": "FOGRA39",
+    "RegistryName": "http://www.color.org",
+    "OutputCondition": "Offset commercial printing according to ISO 12647-2:2004/Amd 1, "
+    "paper type 1 or 2 (coated), 60/cm",
+    "Info": "ISO Coated v2 300% (basICColor)",
+}
+
+
+def make_finisher(variant: str, icc_is_default: bool, seed: bytes):
+    """Post-process the pydyf PDF before it is written (WeasyPrint's finisher hook)."""
+
+    def finish(document: Document, pdf: pydyf.PDF) -> None:
+        if variant == "print":
+            intent = pdf.catalog["OutputIntents"][0]
+            if icc_is_default:
+                for key, value in FOGRA39.items():
+                    intent[key] = pydyf.String(value)
+        else:
+            pdf.catalog["PageLayout"] = "/TwoPageRight"
+            pdf.catalog["PageMode"] = "/UseOutlines"
+            pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
+        _fix_document_id(pdf, seed)
+
+    return finish
+
+
+def _fix_document_id(pdf: pydyf.PDF, seed: bytes) -> None:
+    """WeasyPrint puts a random xmpMM:DocumentID in PDF/X-4 metadata; derive it from the input."""
+    reference = pdf.catalog.get("Metadata")
+    if reference is None:
+        return
+    number = int(reference.split()[0])
+    stream = pdf.objects[number]
+    stable = f"xmp.did:{uuid.UUID(bytes=hashlib.sha256(seed).digest()[:16])}".encode()
+    stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
+
+
+def write_atomic(data: bytes, target: Path) -> None:
+    """Write next to the target and rename over it: a failure leaves the old file intact."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def pdf_bytes(document: Document, variant: str, icc_is_default: bool, seed: bytes) -> bytes:
+    try:
+        with weasyprint_warnings_fail():
+            return document.write_pdf(
+                finisher=make_finisher(variant, icc_is_default, seed),
+                **PDF_OPTIONS[variant],
+            )
+    except OSError as exc:
+        raise BookletError(f"cannot write the PDF: {exc}") from exc

@@ -1,0 +1,45 @@
+"""The type families in fonts/: every character the text uses must be in them."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .errors import Problems
+
+FONT_FACE = re.compile(r"@font-face\s*{[^}]*?src:\s*url\(([^)]+)\)[^}]*}", re.S)
+FAMILY = re.compile(r"@font-face\s*{[^}]*?font-family:\s*[\"']?([^;\"']+)", re.S)
+
+
+def declared_families(css_file: Path) -> set[str]:
+    """Family names of the stylesheet's @font-face rules: the only fonts a PDF may hold."""
+    return set(FAMILY.findall(css_file.read_text(encoding="utf-8")))
+
+
+def declared_fonts(css_file: Path) -> list[Path]:
+    """The font files a stylesheet's @font-face rules load, resolved against the stylesheet."""
+    text = css_file.read_text(encoding="utf-8")
+    return [(css_file.parent / url.strip("'\" ")).resolve() for url in FONT_FACE.findall(text)]
+
+
+@lru_cache(maxsize=32)
+def _cmap(path: Path) -> frozenset[int]:
+    with TTFont(path, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def check_fonts(css_file: Path, text: str, problems: Problems) -> None:
+    """Each declared face exists, and covers every character of the text (no fallback)."""
+    needed = {ord(c) for c in text if not c.isspace()}
+    for path in declared_fonts(css_file):
+        if not path.is_file():
+            problems.add(css_file, 0, f"font file is missing: {path.name} (expected in fonts/)")
+            continue
+        missing = sorted(needed - _cmap(path))
+        if missing:
+            chars = ", ".join(f"'{chr(c)}' (U+{c:04X})" for c in missing[:8])
+            problems.add(css_file, 0, f"{path.name} has no glyph for {chars}: add a font that has "
+                         "them to fonts/ or change the text")

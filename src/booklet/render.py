@@ -1,0 +1,131 @@
+"""Render stage: HTML -> laid-out WeasyPrint Document, with the page plan checked.
+
+The renderer may read only files below the folders it is given; anything else (other
+paths, the network) is refused, and every warning WeasyPrint logs fails the build.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .compose import Plan
+from .errors import BookletError
+
+log = logging.getLogger(__name__)
+PX_PER_MM = 96 / 25.4
+# As in layouts/css/3-pages.css: content runs from 14 mm to 193 mm down the page.
+MARGIN_TOP_MM = 14
+CONTENT_BOTTOM_MM = 193
+CONTENT_HEIGHT_MM = CONTENT_BOTTOM_MM - MARGIN_TOP_MM
+
+
+class ConfinedFetcher(URLFetcher):
+    """Fetches ``file:`` URLs below the allowed folders and nothing else."""
+
+    def __init__(self, roots: Sequence[Path]):
+        super().__init__(allowed_protocols={"file"})
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url: str, headers=None):  # noqa: ANN001 - WeasyPrint's signature
+        parts = urlsplit(url)
+        if parts.scheme != "file":
+            raise ValueError(f"refused to load {url}: only the project's own files may be loaded")
+        path = Path(unquote(parts.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"refused to load {path}: outside the project's folders")
+        return super().fetch(url, headers)
+
+
+# Notices about the machine, not the document: the subsetter WeasyPrint falls back to
+# when the system lacks HarfBuzz-Subset (see the README) still embeds a correct subset.
+NOT_ABOUT_THE_DOCUMENT = ("instead of HarfBuzz-Subset",)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if any(part in message for part in NOT_ABOUT_THE_DOCUMENT):
+            log.debug("%s", message)
+        else:
+            self.messages.append(message)
+
+
+@contextmanager
+def weasyprint_warnings_fail() -> Iterator[None]:
+    """A missing font, image or stylesheet is an error, not a silent fallback."""
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise BookletError(["WeasyPrint: " + m for m in dict.fromkeys(handler.messages)])
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """A fixed page whose content did not stay on its one planned page."""
+
+    id: str
+    label: str
+    over_mm: float  # how much content ran past the page, 0 when only misplaced
+    landed: int  # the page number it started on
+
+
+# PDF/X-4 for the print shop; tagged PDF/UA-1 for reading on screen.
+PDF_OPTIONS = {
+    "print": {"pdf_variant": "pdf/x-4"},
+    "screen": {"pdf_variant": "pdf/ua-1", "pdf_tags": True},
+}
+
+
+def render_html(html: str, base_url: str, roots: Sequence[Path], variant: str) -> Document:
+    with weasyprint_warnings_fail():
+        return HTML(string=html, base_url=base_url, url_fetcher=ConfinedFetcher(roots)).render(
+            font_config=FontConfiguration(), **PDF_OPTIONS[variant])
+
+
+def anchor_pages(document: Document) -> dict[str, tuple[int, float]]:
+    """Anchor id -> (1-based page number, y in px from the page top)."""
+    found = {}
+    for number, page in enumerate(document.pages, start=1):
+        for name, (_x, y, *_rest) in page.anchors.items():
+            found.setdefault(name, (number, y))
+    return found
+
+
+def misfits(document: Document, plan: Plan) -> list[Misfit]:
+    """Every fixed page that overflowed or did not land where the plan put it."""
+    anchors = anchor_pages(document)
+    problems = []
+    for page in plan.pages.values():
+        start, _ = anchors[page.id]
+        end, end_y = anchors[f"{page.id}--end"]
+        end_mm = end_y / PX_PER_MM
+        last = start + page.span - 1
+        if end > last:
+            # Content ran onto later pages: count them, plus the depth on the last one.
+            over = (end - last - 1) * CONTENT_HEIGHT_MM + max(end_mm - MARGIN_TOP_MM, 0)
+        else:
+            # Content that cannot break (a flex row) is painted past the bottom margin.
+            over = max(end_mm - CONTENT_BOTTOM_MM, 0)
+        if over > 0.05:
+            problems.append(Misfit(page.id, page.label, round(over, 1), start))
+        elif start != page.number:
+            problems.append(Misfit(page.id, page.label, 0.0, start))
+    return problems

@@ -1,0 +1,179 @@
+"""The content schema, declared once: every file under ``source/`` and every field."""
+
+from __future__ import annotations
+
+from .fields import Integer, ListOf, Nested, OneOf, Record, Text
+
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+
+
+def bullets(doc: str, **kw) -> ListOf:
+    return ListOf(doc, Text("One bullet point."), **kw)
+
+
+class BackCover(Record):
+    question = Text("The blurb's opening question, set large.")
+    paragraphs = bullets("The blurb's paragraphs after the question.")
+    publishers = Text("The closing line naming who stands behind the booklet.")
+
+
+class LetterLabels(Record):
+    salutation = Text("The leaders' greeting, «Kære chef!».")
+    lead = Text("The words that lead into the wish, «Vi har brug for, at …».")
+    implies = Text("Label over the bullets on what the wish implies.")
+    could_do = Text("Label over the bullets on what the chef could do.")
+    risks = Text("Label over the bullets on what is at risk.")
+
+
+class ReplyLabels(Record):
+    salutation = Text("The chef's greeting, «Kære ledere!».")
+    lead = Text("The words that lead into the reply's title, «Jeg forstår jeres behov».")
+    tries = Text("Label over the bullets on how the chef tries to meet the wish.")
+    dilemmas = Text("Label over the bullets on why it is not always easy.")
+    expectations = Text("Label over the bullets on what the chef expects in return.")
+
+
+class Labels(Record):
+    letter = Nested("Labels of the leaders' letter page.", LetterLabels)
+    reply = Nested("Labels of the chef's reply page.", ReplyLabels)
+
+
+class Booklet(Record):
+    """``source/booklet.yaml``: metadata, back cover and the layout's section labels."""
+
+    title = Text("The booklet's title, on the cover and in the PDF metadata.")
+    subtitle = Text("The subtitle under the title on the cover.")
+    language = Text("Language code of the text (BCP 47), e.g. da.", pattern=r"[a-z]{2}(-[A-Z]{2})?")
+    publisher = Text("The publisher, on the cover and as the PDF's author.")
+    year = Integer("Year of first publication.", minimum=1900, maximum=2100)
+    website = Text("The publisher's website, without scheme.", pattern=r"[a-z0-9.-]+\.[a-z]{2,}")
+    back_cover = Nested("The back cover's blurb.", BackCover)
+    labels = Nested("Section labels of a wish spread, written once for all wishes.", Labels)
+
+
+class Signatory(Record):
+    name = Text("The signatory's name.")
+    organisation = Text("The organisation the signatory comes from.")
+    role = Text("The signatory's role, e.g. Formand.")
+
+
+class Signature(Record):
+    organisation = Text("The organisation that signs.")
+    signatories = ListOf("Who signs, in order.", Nested("A signatory.", Signatory))
+
+
+class Foreword(Record):
+    """``source/foreword.yaml``."""
+
+    title = Text("The heading, «Forord».")
+    lead = Text("The opening question, set as a lead.")
+    paragraphs = bullets("The paragraphs of the foreword.")
+    signature = Nested("Who signs the foreword.", Signature)
+
+
+class Item(Record):
+    title = Text("The item's title, set in bold.")
+    text = Text("The text after the title.")
+
+
+TEXT_BLOCK = OneOf(
+    "A block of running text: a paragraph or an interview quote.",
+    {"p": Text("A paragraph."), "quote": Text("An interview quote, set as a block quote.")},
+)
+
+BOX_BLOCK = OneOf(
+    "A block in a box: a paragraph, bullets, or titled items.",
+    {
+        "p": Text("A paragraph."),
+        "bullets": bullets("A bulleted list."),
+        "items": ListOf("Titled items.", Nested("An item.", Item)),
+    },
+)
+
+
+class Difference(Record):
+    number = Integer("The difference's number.", minimum=1, maximum=9)
+    title = Text("The difference's title.")
+    text = Text("The text that explains it.")
+    quote = Text("The interview quote that illustrates it.")
+
+
+class Differences(Record):
+    title = Text("The heading, «Fire typiske forskelle».")
+    lead = Text("The paragraph that introduces the differences.")
+    items = ListOf("The differences, in order.", Nested("A difference.", Difference))
+
+
+class Box(Record):
+    title = Text("The box's heading.")
+    blocks = ListOf("The box's content.", BOX_BLOCK)
+
+
+class Introduction(Record):
+    """``source/introduction.yaml``: the chapter «Same same, but different!»."""
+
+    title = Text("The chapter heading.")
+    blocks = ListOf("Running text before the differences.", TEXT_BLOCK)
+    differences = Nested("The typical differences between leading leaders and staff.", Differences)
+    boxes = ListOf("Boxes beside the chapter: how the booklet is built, how the project ran.",
+                   Nested("A box.", Box))
+
+
+class Letter(Record):
+    """The leaders' page of a wish spread."""
+
+    title = Text("The wish, completing «Vi har brug for, at …».")
+    implies = bullets("What the wish implies.")
+    could_do = bullets("What the chef could do.")
+    quotes = ListOf("Interview quotes for the side column.", Text("A quote."), maximum=4)
+    risks = bullets("What the leaders risk otherwise.")
+
+
+class Reply(Record):
+    """The chef's page of a wish spread."""
+
+    title = Text("The need, completing «Jeg forstår jeres behov …».")
+    tries = bullets("How the chef tries to meet the wish.")
+    dilemmas = bullets("Why it is not always as easy as it sounds.")
+    quotes = ListOf("Interview quotes for the side column.", Text("A quote."), maximum=4)
+    expectations = bullets("What the chef expects of the leaders.")
+
+
+class Wish(Record):
+    """``source/wishes/<number>-<slug>.yaml``: one wish and its answer."""
+
+    number = Integer("The wish's number, 1 to 6, its place in the booklet.", minimum=1, maximum=9)
+    slug = Text("A stable name for links and file names, e.g. strategisk-retning.", pattern=SLUG)
+    letter = Nested("The leaders' letter to their chef (left page).", Letter)
+    reply = Nested("The chef's reply to the leaders (right page).", Reply)
+
+
+class Member(Record):
+    name = Text("The board member's name.")
+    position = Text("Their position, e.g. sekretariatschef.")
+    organisation = Text("Their organisation.")
+    role = Text("Their role on the board, where they have one.", optional=True)
+
+
+class Board(Record):
+    title = Text("The line introducing the board.")
+    members = ListOf("The board members, in order.", Nested("A member.", Member))
+
+
+class About(Record):
+    title = Text("The heading, «Om Væksthus for Ledelse».")
+    paragraphs = bullets("About the publisher.")
+    board = Nested("The publisher's board.", Board)
+
+
+class Offers(Record):
+    title = Text("The heading, «Andre tilbud fra Væksthus for Ledelse».")
+    items = ListOf("The other offers, each with title and description.", Nested("An offer.", Item))
+    closing = Text("The closing line.")
+
+
+class BackMatter(Record):
+    """``source/back-matter.yaml``."""
+
+    about = Nested("About the publisher and its board.", About)
+    offers = Nested("The publisher's other offers.", Offers)

@@ -1,0 +1,55 @@
+"""Shared fixtures: the real project, copies of it to break, and real PDFs built once."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from booklet.build import build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def copy_project(target: Path) -> Path:
+    """A private copy of the project (content, layouts, fonts) that a test may break."""
+    for name in ("source", "layouts", "fonts"):
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def print_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("print") / "booklet.pdf"
+    build(ROOT, "print", out, html_output=out.with_suffix(".html"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def screen_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("screen") / "booklet-screen.pdf"
+    build(ROOT, "screen", out)
+    return out
+
+
+def page_texts(pdf_path: Path) -> list[str]:
+    """Text of each page, with automatic hyphens joined back (WeasyPrint draws U+2010;
+    PDFium reports some as U+0002)."""
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        texts = [page.get_textpage().get_text_bounded() for page in pdf]
+    finally:
+        pdf.close()
+    return [re.sub(r"(\u2010\s*\r?\n|\x02\s*)", "", text) for text in texts]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)

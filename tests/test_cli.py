@@ -1,0 +1,58 @@
+"""The command line, in process: exit codes and messages, no tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from booklet import __version__
+from booklet.cli import main
+
+
+def test_version_and_help():
+    runner = CliRunner()
+    assert __version__ in runner.invoke(main, ["--version"]).output
+    for args in (["--help"], ["build", "--help"], ["check", "--help"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_check_ok(project: Path):
+    result = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert result.exit_code == 0
+    assert result.output.startswith("ok: 6 wishes")
+
+
+def test_check_error_is_one_line_per_problem_exit_1(project: Path):
+    path = project / "source/booklet.yaml"
+    path.write_text(path.read_text().replace("year: 2016", "year: soon").replace("language:", "lang:"))
+    result = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        "source/booklet.yaml:1: missing 'language' in the file: Language code of the text (BCP 47), e.g. da.",
+        "source/booklet.yaml:3: unknown key 'lang' (expected one of: title, subtitle, language, publisher, "
+        "year, website, back_cover, labels)",
+        "source/booklet.yaml:5: 'year' must be a whole number, not text",
+    ]
+
+
+def test_not_a_project(tmp_path: Path):
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "check"])
+    assert result.exit_code == 1
+    assert "not a booklet project" in result.output
+
+
+def test_unexpected_errors_are_one_line_without_verbose(project: Path, monkeypatch):
+    import booklet.cli
+
+    def boom(root):
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(booklet.cli, "check", boom)
+    quiet = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert quiet.exit_code == 1 and "internal error" in quiet.output and "Traceback" not in quiet.output
+    loud = CliRunner().invoke(main, ["--root", str(project), "--verbose", "check"])
+    assert isinstance(loud.exception, RuntimeError)

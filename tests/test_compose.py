@@ -1,0 +1,55 @@
+"""The composed markup: golden HTML for the default booklet, escaping, the page plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from booklet.build import check, resolve_icc
+from booklet.compose import compose, plan_pages
+from booklet.load import Project
+
+from .conftest import ROOT
+
+GOLDEN = Path(__file__).parent / "golden" / "booklet-print.html"
+DATE = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
+
+
+def composed(root: Path) -> str:
+    project = Project.at(root)
+    content = check(root)
+    html = compose(project, content, plan_pages(content), "print", resolve_icc(project, None), DATE)
+    return html.replace(project.layouts.as_uri(), "LAYOUTS")
+
+
+def test_golden_html():
+    """Set UPDATE_GOLDEN=1 to accept a deliberate change to the templates or content."""
+    html = composed(ROOT)
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(html, encoding="utf-8")
+    assert html == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_text_is_escaped(project: Path):
+    path = project / "source/booklet.yaml"
+    path.write_text(path.read_text().replace('publisher: "Væksthus for Ledelse"',
+                                             'publisher: "<b>Åben & Ærlig</b> \\"Kommune\\""'))
+    html = composed(project)
+    assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt; &#34;Kommune&#34;" in html
+    assert "<b>Åben" not in html
+
+
+def test_plan_keeps_letters_left_and_grows_in_fours():
+    content = check(ROOT)
+    plan = plan_pages(content)
+    assert plan.total == 20
+    for page in plan.pages.values():
+        if page.id.endswith("-letter"):
+            assert page.side == "left"
+        if page.id.endswith("-reply"):
+            assert page.side == "right"
+    seven = type(content)(content.booklet, content.foreword, content.introduction,
+                          (*content.wishes, content.wishes[0]), content.back_matter)
+    assert plan_pages(seven).total == 24

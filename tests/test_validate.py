@@ -1,0 +1,83 @@
+"""Schema validation: every problem reported as file:line, all at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from booklet.build import check
+from booklet.errors import BookletError
+
+
+def messages(root: Path) -> list[str]:
+    with pytest.raises(BookletError) as caught:
+        check(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_the_shipped_content_is_valid():
+    content = check(Path(__file__).resolve().parents[1])
+    assert [w.number for w in content.wishes] == [1, 2, 3, 4, 5, 6]
+    assert all(len(w.letter.quotes) == 3 and len(w.reply.quotes) == 3 for w in content.wishes)
+
+
+def test_every_problem_is_reported_at_once_with_file_and_line(project: Path):
+    wish = project / "source/wishes/1-strategisk-retning.yaml"
+    text = wish.read_text()
+    text = text.replace("letter:\n", "letter:\n  colour: red\n", 1)  # unknown key
+    text = text.replace("number: 1", "number: one")  # wrong type
+    wish.write_text(text)
+    foreword = project / "source/foreword.yaml"
+    foreword.write_text(foreword.read_text().replace("title: ", "heading: ", 1))  # unknown + missing
+    found = messages(project)
+    assert "source/wishes/1-strategisk-retning.yaml:1: 'number' must be a whole number, not text" in found
+    assert any(m.startswith("source/wishes/1-strategisk-retning.yaml:4: unknown key 'colour'") for m in found)
+    assert any(m.startswith("source/foreword.yaml:1: unknown key 'heading'") for m in found)
+    assert any(m.startswith("source/foreword.yaml:1: missing 'title'") for m in found)
+    assert len(found) == 4
+
+
+def test_empty_list_and_empty_text(project: Path):
+    wish = project / "source/wishes/2-ledelsesrum-og-tillid.yaml"
+    lines = wish.read_text().splitlines()
+    start = lines.index("  risks:")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    - "))
+    lines[start:end] = ["  risks: []"]
+    text = "\n".join(lines).replace('  title: "du giver', '  title: "  "\n  x_title: "du giver')
+    wish.write_text(text + "\n")
+    found = messages(project)
+    assert f"source/wishes/2-ledelsesrum-og-tillid.yaml:{start + 2}: 'risks' must not be empty" in found
+    assert "source/wishes/2-ledelsesrum-og-tillid.yaml:4: 'title' must not be empty" in found
+
+
+def test_duplicate_slug_and_number(project: Path):
+    wishes = project / "source/wishes"
+    text = (wishes / "6-kompetencer.yaml").read_text()
+    (wishes / "6-kompetencer.yaml").write_text(text.replace('slug: "kompetencer"', 'slug: "sparring"')
+                                                .replace("number: 6", "number: 3"))
+    found = messages(project)
+    assert any("duplicate wish number 3" in m for m in found)
+    assert any("duplicate wish slug 'sparring'" in m for m in found)
+    assert any("file name should be 3-sparring.yaml" in m for m in found)
+
+
+def test_malformed_yaml_names_the_line(project: Path):
+    path = project / "source/back-matter.yaml"
+    lines = path.read_text().splitlines()
+    lines[5] = lines[5] + ' "unclosed'
+    path.write_text("\n".join(lines) + "\n")
+    found = messages(project)
+    assert len(found) == 1 and found[0].startswith("source/back-matter.yaml:")
+    assert "malformed YAML" in found[0]
+
+
+def test_duplicate_keys_are_errors(project: Path):
+    path = project / "source/booklet.yaml"
+    path.write_text(path.read_text() + "year: 2017\n")
+    assert any(m.endswith("duplicate key 'year'") for m in messages(project))
+
+
+def test_missing_file(project: Path):
+    (project / "source/introduction.yaml").unlink()
+    assert "source/introduction.yaml: file is missing" in messages(project)
