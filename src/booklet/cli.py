@@ -12,6 +12,7 @@ from . import __version__
 from .build import build, check
 from .compose import VARIANTS
 from .errors import BookletError
+from .preview import write_previews
 
 log = logging.getLogger("booklet")
 
@@ -70,6 +71,21 @@ def check_command(obj: dict) -> None:
     """Validate source/ without building."""
     content = check(obj["root"])
     click.echo(f"ok: {len(content.wishes)} wishes, foreword, introduction and back matter are valid")
+
+
+@main.command("preview")
+@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PNGs (default: dist/preview[-screen]/).")
+@click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True)
+@click.pass_obj
+def preview_command(obj: dict, variant: str, output: Path | None, dpi: int) -> None:
+    """Build, then render one PNG per spread and a contact sheet of them all."""
+    result = build(obj["root"], variant)
+    suffix = "" if variant == "print" else f"-{variant}"
+    folder = output or result.output.parent / f"preview{suffix}"
+    written = write_previews(result.output, folder, dpi)
+    click.echo(f"{folder} ({len(written) - 1} spreads and contact.png)")
 
 
 if __name__ == "__main__":  # pragma: no cover
