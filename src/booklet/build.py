@@ -19,6 +19,7 @@ import weasyprint
 from weasyprint import Document
 
 from .compose import MAX_TIGHTEN, VARIANTS, Plan, build_date, compose, plan_pages
+from .editions import EditionSpec, load_edition
 from .errors import BookletError, Problems
 from .finish import pdf_bytes, write_atomic
 from .fonts import check_fonts, declared_families
@@ -40,21 +41,67 @@ class Result:
     output: Path
     pages: int
     tightened: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
-def default_output(project: Project, variant: str) -> Path:
-    suffix = "" if variant == "print" else f"-{variant}"
-    return project.dist / f"{SLUG}{suffix}.pdf"
+@dataclass
+class Job:
+    """Everything one PDF needs, gathered and validated before anything is rendered."""
+
+    project: Project
+    content: Content
+    variant: str
+    icc: Path
+    date: datetime
+    edition: EditionSpec | None = None
+    plan: Plan = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.plan = plan_pages(self.content, self.edition)
+
+    @property
+    def name(self) -> str:
+        return self.edition.slug if self.edition else "booklet"
+
+    @property
+    def roots(self) -> list[Path]:
+        """The only folders the renderer may read."""
+        own = [self.edition.folder] if self.edition else []
+        return [self.project.layouts, self.project.fonts, self.icc.parent, *own]
+
+    def compose(self, include: set[str] | None = None) -> str:
+        return compose(self.project, self.content, self.plan, self.variant, self.icc, self.date,
+                       self.edition, include)
+
+    def default_output(self, folder: Path | None = None) -> Path:
+        edition = self.edition.slug if self.edition else ""
+        parts = [SLUG, edition, "" if self.variant == "print" else self.variant]
+        return (folder or self.project.dist) / ("-".join(p for p in parts if p) + ".pdf")
 
 
 def check(root: Path | str) -> Content:
-    """Validate everything under source/ (and the fonts against the text); raise on problems."""
+    """Validate everything under source/; raise with every problem at once."""
     project = Project.at(root)
     problems = Problems(project.root)
     content = load_content(project, problems)
     problems.raise_if_any()
     assert content is not None
     return content
+
+
+def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
+            edition: str | None = None) -> Job:
+    """Validate content, edition and profile into a job; nothing is rendered or written."""
+    if variant not in VARIANTS:
+        raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
+    project = Project.at(root)
+    content = check(project.root)
+    spec = None
+    if edition is not None:
+        problems = Problems(project.root)
+        spec = load_edition(project, edition, content, problems)
+        problems.raise_if_any()
+    return Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec)
 
 
 def resolve_icc(project: Project, icc: Path | None) -> Path:
@@ -73,23 +120,22 @@ def visible_text(html: str) -> str:
     return htmllib.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
-def layout(project: Project, content: Content, plan: Plan, variant: str, icc: Path,
-           date: datetime) -> tuple[str, Document, list[Misfit]]:
-    """Compose and render, tightening overflowing pages level by level until all fit.
+def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, list[Misfit]]:
+    """Compose and render, tightening overflowing spreads level by level until all fit.
 
     Returns the last attempt and its misfits (empty when everything fits), so that a
     caller can still preview what did not fit.
     """
-    roots = [project.layouts, project.fonts, icc.parent]
-    cache = FitCache(project, compose(project, content, plan, variant, icc, date), icc, variant)
+    project, plan = job.project, job.plan
+    cache = FitCache(job, job.compose(include), include)
     cache.apply(plan)
     while True:
-        html = compose(project, content, plan, variant, icc, date)
+        html = job.compose(include)
         problems = Problems(project.root)
         check_fonts(project.layouts / "css" / "1-fonts.css", visible_text(html), problems)
         problems.raise_if_any()
-        document = render_html(html, project.layouts.as_uri() + "/", roots, variant)
-        bad = misfits(document, plan)
+        document = render_html(html, project.layouts.as_uri() + "/", job.roots, job.variant)
+        bad = misfits(document, plan, include)
         overflowing = [m for m in bad if m.over_mm > 0]
         if not bad:
             cache.store(plan)
@@ -106,13 +152,16 @@ class FitCache:
     unchanged content renders once. Levels only ever step down from the cached ones, so
     the result is the same as a cold search's."""
 
-    def __init__(self, project: Project, untightened_html: str, icc: Path, variant: str):
+    def __init__(self, job: Job, untightened_html: str, include: set[str] | None):
         digest = hashlib.sha256(untightened_html.encode())
-        for path in sorted([*project.layouts.rglob("*.css"), *project.fonts.glob("*.[ot]tf"), icc]):
+        inputs = [*job.project.layouts.rglob("*.css"), *job.project.fonts.glob("*.[ot]tf"), job.icc]
+        for path in sorted(inputs):
             digest.update(path.name.encode() + path.read_bytes())
         digest.update(weasyprint.__version__.encode())
         self.key = digest.hexdigest()
-        self.path = project.dist / ".cache" / f"fit-{variant}.json"
+        subset = " ".join(sorted(include or ()))
+        part = "" if include is None else "-" + hashlib.sha1(subset.encode()).hexdigest()[:8]
+        self.path = job.project.dist / ".cache" / f"fit-{job.variant}-{job.name}{part}.json"
 
     def apply(self, plan: Plan) -> None:
         try:
@@ -125,7 +174,7 @@ class FitCache:
                     plan.pages[id].tighten = min(max(level, 0), MAX_TIGHTEN)
 
     def store(self, plan: Plan) -> None:
-        data = {"key": self.key, "levels": {p.id: p.tighten for p in plan.pages.values()}}
+        data = {"key": self.key, "levels": plan.levels()}
         try:
             write_atomic(json.dumps(data, indent=1).encode(), self.path)
         except OSError as exc:  # a cache that cannot be written only costs time
@@ -138,36 +187,79 @@ def misfit_message(m: Misfit, plan: Plan) -> str:
     return f"{m.label}: landed on page {m.landed}, planned for page {plan.pages[m.id].number}"
 
 
+@dataclass
+class Body:
+    """The wish spreads, laid out once and shared by every edition whose body is the same."""
+
+    key: str
+    document: Document
+    levels: dict[str, int]
+
+
+def body_ids(plan: Plan) -> set[str]:
+    return {p.id for p in plan.pages.values() if p.kind in ("letter", "reply")}
+
+
+def body_key(job: Job) -> str:
+    """Two jobs share a body when its untightened markup (pages, numbers, colours) is the same."""
+    return hashlib.sha256(job.compose(body_ids(job.plan)).encode() + job.icc.read_bytes()).hexdigest()
+
+
+def render_body(job: Job) -> Body:
+    _, document, bad = layout(job, body_ids(job.plan))
+    if bad:
+        raise BookletError([misfit_message(m, job.plan) for m in bad])
+    return Body(body_key(job), document, job.plan.levels())
+
+
+def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
+    """Lay out the job; with a body of the same key, only the pages around it are rendered."""
+    if body is None or body.key != body_key(job):
+        html, document, bad = layout(job)
+    else:
+        ids = body_ids(job.plan)
+        for id in ids:
+            job.plan.pages[id].tighten = body.levels.get(id, 0)
+        html, own, bad = layout(job, set(job.plan.pages) - ids)
+        pages = []
+        for page in job.plan.sequence:
+            source = body.document if page.id in ids else own
+            pages += source.pages[page.number - 1:page.number - 1 + page.span]
+        document = own.copy(pages)
+    if bad:
+        raise BookletError([misfit_message(m, job.plan) for m in bad])
+    if len(document.pages) != job.plan.total:
+        raise BookletError(f"the booklet has {len(document.pages)} pages; the plan has {job.plan.total}")
+    return html, document
+
+
+def finish(job: Job, html: str, document: Document, output: Path | None = None,
+           html_output: Path | None = None) -> Result:
+    """Write the PDF (and the HTML) after the written bytes have passed verification."""
+    seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
+    default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
+    data = pdf_bytes(document, job.variant, default_icc, seed)
+    findings = check_pdf(data, job.variant, declared_families(job.project.layouts / "css" / "1-fonts.css"))
+    if findings:
+        raise BookletError([f"verify: {f}" for f in findings])
+    target = output or job.default_output()
+    write_atomic(data, target)
+    if html_output:
+        write_atomic(html.encode(), html_output)
+    tightened = {p.label: p.tighten for p in job.plan.pages.values() if p.tighten}
+    log.info("wrote %s (%d pages)", target, len(document.pages))
+    return Result(target, len(document.pages), tightened, job.plan.notes)
+
+
 def build(
     root: Path | str,
     variant: str = "print",
     output: Path | None = None,
     html_output: Path | None = None,
     icc: Path | None = None,
+    edition: str | None = None,
 ) -> Result:
-    if variant not in VARIANTS:
-        raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
-    project = Project.at(root)
-    content = check(project.root)
-    icc_path = resolve_icc(project, icc)
-    plan = plan_pages(content)
-    date = build_date(content)
-    html, document, bad = layout(project, content, plan, variant, icc_path, date)
-    if bad:
-        raise BookletError([misfit_message(m, plan) for m in bad])
-    if len(document.pages) != plan.total:
-        raise BookletError(f"the booklet has {len(document.pages)} pages; the plan has {plan.total}")
-
-    seed = hashlib.sha256(html.encode() + icc_path.read_bytes()).digest()
-    data = pdf_bytes(document, variant, icc_path == (project.root / DEFAULT_ICC).resolve(), seed)
-    findings = check_pdf(data, variant, declared_families(project.layouts / "css" / "1-fonts.css"))
-    if findings:
-        raise BookletError([f"verify: {f}" for f in findings])
-
-    target = output or default_output(project, variant)
-    write_atomic(data, target)
-    if html_output:
-        write_atomic(html.encode(), html_output)
-    tightened = {p.label: p.tighten for p in plan.pages.values() if p.tighten}
-    log.info("wrote %s (%d pages)", target, len(document.pages))
-    return Result(target, len(document.pages), tightened)
+    """Build one PDF: the booklet, or an organisation's edition of it."""
+    job = prepare(root, variant, icc, edition)
+    html, document = render(job)
+    return finish(job, html, document, output, html_output)

@@ -9,9 +9,12 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import build, check
+from .batch import Outcome, build_editions, default_jobs
+from .build import build, prepare
 from .compose import VARIANTS
+from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
 from .errors import BookletError
+from .load import Project
 from .preview import write_previews
 
 log = logging.getLogger("booklet")
@@ -55,22 +58,69 @@ def main(ctx: click.Context, root: Path, verbose: bool) -> None:
               help="Also write the final HTML that was rendered.")
 @click.option("--icc", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The print shop's CMYK profile for the output intent (default: FOGRA39).")
+@click.option("--edition", metavar="SLUG", help="Build an organisation's edition (source/editions/SLUG/).")
 @click.pass_obj
 def build_command(obj: dict, variant: str, output: Path | None, html_output: Path | None,
-                  icc: Path | None) -> None:
-    """Build the booklet PDF."""
-    result = build(obj["root"], variant, output, html_output, icc)
-    for label, level in result.tightened.items():
-        click.echo(f"tightened {label} to level {level}", err=True)
+                  icc: Path | None, edition: str | None) -> None:
+    """Build the booklet PDF, or an edition of it."""
+    result = build(obj["root"], variant, output, html_output, icc, edition)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
+    levels = sorted(set(result.tightened.values()))
+    if levels:
+        click.echo(f"tightened {len(result.tightened)} pages to fit (levels {', '.join(map(str, levels))} "
+                   "of 4; --verbose names them)", err=True)
+        for label, level in result.tightened.items():
+            log.info("tightened %s to level %d", label, level)
     click.echo(f"{result.output} ({result.pages} pages)")
 
 
 @main.command("check")
+@click.option("--edition", metavar="SLUG", help="Also validate an edition (source/editions/SLUG/).")
 @click.pass_obj
-def check_command(obj: dict) -> None:
-    """Validate source/ without building."""
-    content = check(obj["root"])
-    click.echo(f"ok: {len(content.wishes)} wishes, foreword, introduction and back matter are valid")
+def check_command(obj: dict, edition: str | None) -> None:
+    """Validate source/ (and an edition) without building."""
+    job = prepare(obj["root"], edition=edition)
+    what = f"edition '{edition}' and " if edition else ""
+    click.echo(f"ok: {what}{len(job.content.wishes)} wishes, foreword, introduction and back matter "
+               f"are valid; {job.plan.total} pages")
+
+
+@main.command("editions")
+@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=default_jobs, show_default="all cores",
+              help="Worker processes.")
+@click.pass_obj
+def editions_command(obj: dict, variant: str, jobs: int) -> None:
+    """Build every edition in source/editions/ into dist/editions/."""
+    project = Project.at(obj["root"])
+    slugs = edition_slugs(project)
+    if not slugs:
+        raise BookletError(f"no editions in {project.source / EDITIONS_DIR}")
+
+    def progress(outcome: Outcome, done: int, total: int) -> None:
+        state = "ok" if outcome.ok else "FAILED"
+        click.echo(f"[{done}/{total}] {outcome.slug}: {state} ({outcome.seconds:.1f} s)", err=True)
+
+    outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress)
+    width = max(len("edition"), *(len(o.slug) for o in outcomes))
+    click.echo(f"{'edition':<{width}}  pages  seconds  result")
+    for o in outcomes:
+        click.echo(f"{o.slug:<{width}}  {o.pages or '-':>5}  {o.seconds:>7.1f}  "
+                   f"{Path(o.message).name if o.ok else 'FAILED: ' + o.message}")
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise BookletError([f"edition {o.slug} failed: {o.message}" for o in failed])
+
+
+@main.command("new-edition")
+@click.argument("slug")
+@click.option("--name", required=True, help="The organisation's name, as printed.")
+@click.pass_obj
+def new_edition_command(obj: dict, slug: str, name: str) -> None:
+    """Scaffold source/editions/SLUG/edition.yaml from the template, ready to edit."""
+    path = scaffold_edition(Project.at(obj["root"]), slug, name)
+    click.echo(f"{path} (edit it, then: booklet check --edition {slug})")
 
 
 @main.command("preview")

@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
@@ -13,6 +14,9 @@ import yaml
 from .errors import BookletError
 from .load import Project
 from .validate import Content
+
+if TYPE_CHECKING:
+    from .editions import EditionSpec
 
 VARIANTS = ("print", "screen")
 STYLESHEETS = (
@@ -28,14 +32,17 @@ MAX_TIGHTEN = 4  # .tighten-4 in 2-variables.css: the brief's minimum type sizes
 
 
 @dataclass
-class FixedPage:
-    """A page that must hold its content on exactly one page."""
+class PlannedPage:
+    """A page of the plan: what goes on it, and where."""
 
     id: str
-    number: int  # 1-based page number the plan gives it
+    kind: str  # the macro in layouts/templates/parts.html that typesets it
+    number: int  # 1-based page number
     label: str  # how errors and reports name it
     span: int = 1  # pages it fills: a chapter may flow over a spread
     group: str = ""  # pages that share a type size (the two sides of a wish spread)
+    data: Any = None  # the wish on a letter or reply page
+    fitted: bool = True  # held to its page(s) by the fit check (not covers or blanks)
     tighten: int = 0
 
     @property
@@ -45,15 +52,28 @@ class FixedPage:
 
 @dataclass
 class Plan:
-    """Where every fixed page goes; blank pages are whatever lies between."""
+    """Every page of the booklet in order; the build verifies the layout keeps to it."""
 
-    pages: dict[str, FixedPage] = field(default_factory=dict)
+    pages: dict[str, PlannedPage] = field(default_factory=dict)
     total: int = 0
+    notes: list[str] = field(default_factory=list)  # how the plan departs from the default
 
-    def add(self, id: str, number: int, label: str, span: int = 1, group: str = "") -> None:
-        self.pages[id] = FixedPage(id, number, label, span, group or id)
+    def add(self, id: str, kind: str, label: str, *, span: int = 1, group: str = "", data: Any = None,
+            fitted: bool = True) -> None:
+        self.pages[id] = PlannedPage(id, kind, self.total + 1, label, span, group or id, data, fitted)
+        self.total += span
 
-    def tighten(self, ids: list[str]) -> list[FixedPage]:
+    def blank(self) -> None:
+        self.add(f"blank-{self.total + 1}", "blank", f"blank page {self.total + 1}", fitted=False)
+
+    @property
+    def sequence(self) -> list[PlannedPage]:
+        return list(self.pages.values())
+
+    def fitted(self) -> list[PlannedPage]:
+        return [p for p in self.pages.values() if p.fitted]
+
+    def tighten(self, ids: list[str]) -> list[PlannedPage]:
         """Step the given pages, and the pages they share a spread with, one level down."""
         groups = {self.pages[i].group for i in ids}
         stepped = [p for p in self.pages.values() if p.group in groups]
@@ -61,24 +81,60 @@ class Plan:
             page.tighten += 1
         return stepped
 
+    def levels(self) -> dict[str, int]:
+        return {p.id: p.tighten for p in self.pages.values()}
 
-def plan_pages(content: Content) -> Plan:
-    """The page plan of the brief, grown in fours when there are more wishes."""
+
+def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
+    """The brief's page plan: 1 cover, 2 the guide, 3 foreword, 4-5 introduction, the wish
+    spreads (letters on even pages), back matter, the back cover last on a multiple of 4.
+
+    An edition's own foreword and page make the plan grow; when the front matter would put
+    the introduction on an odd page, the guide (the one page that can go anywhere) moves to
+    the back matter; blank pages before the back cover round the count up to a multiple of 4.
+    """
     plan = Plan()
-    plan.add("om-haeftet", 2, "inside front cover (how the booklet is built)")
-    plan.add("forord", 3, "foreword")
-    plan.add("introduktion", 4, "introduction (pages 4-5)", span=2)
-    number = 6
-    for wish in content.wishes:
+    plan.add("forside", "cover", "front cover", fitted=False)
+    own = edition.data.foreword if edition else None
+    forewords = [("forord", "foreword")]
+    if own is not None:
+        mine = ("forord-" + edition.slug, "edition_foreword")
+        forewords = [mine] if own.placement == "replace" else [mine, *forewords]
+    front = [("om-haeftet", "guide"), *forewords]
+    back = [("om-" + edition.slug, "organisation")] if edition and edition.data.about else []
+    if len(front) % 2:  # the introduction must open a spread
+        front.pop(0)
+        back.append(("om-haeftet", "guide"))
+        plan.notes.append("the guide «Sådan er hæftet bygget op» moves to the back matter")
+    for id, kind in front:
+        plan.add(id, kind, LABELS[kind])
+    plan.add("introduktion", "introduction", LABELS["introduction"], span=2)
+    for wish in (edition.wishes if edition else content.wishes):
         spread = f"wish-{wish.slug}"
-        plan.add(f"{spread}-letter", number, f"wish {wish.number} ({wish.slug}), letter", group=spread)
-        plan.add(f"{spread}-reply", number + 1, f"wish {wish.number} ({wish.slug}), reply", group=spread)
-        number += 2
-    # Back matter on a spread, then the back cover on the last page of a multiple of 4.
-    plan.total = -(-(number + 2) // 4) * 4
-    plan.add("om-vaeksthus", plan.total - 2, "about the publisher")
-    plan.add("andre-tilbud", plan.total - 1, "other offers")
+        where = f"wish {wish.number} ({wish.slug})"
+        plan.add(f"{spread}-letter", "letter", f"{where}, letter", group=spread, data=wish)
+        plan.add(f"{spread}-reply", "reply", f"{where}, reply", group=spread, data=wish)
+    for id, kind in [*back, ("om-vaeksthus", "about"), ("andre-tilbud", "offers")]:
+        plan.add(id, kind, LABELS[kind])
+    blanks = -(plan.total + 1) % 4
+    for _ in range(blanks):
+        plan.blank()
+    if blanks:
+        plan.notes.append(f"{blanks} blank page(s) before the back cover make {plan.total + 1} pages, "
+                          "a multiple of 4")
+    plan.add("bagside", "back_cover", "back cover", fitted=False)
     return plan
+
+
+LABELS = {
+    "guide": "the guide (how the booklet is built)",
+    "foreword": "foreword",
+    "edition_foreword": "the edition's foreword",
+    "introduction": "introduction",
+    "organisation": "the organisation's page",
+    "about": "about the publisher",
+    "offers": "other offers",
+}
 
 
 def environment(project: Project) -> jinja2.Environment:
@@ -113,14 +169,20 @@ def load_palette(project: Project) -> dict[str, list[float]]:
     return data
 
 
-def css_colours(palette: dict[str, list[float]], variant: str, icc: Path) -> dict[str, str]:
-    """Custom properties for the palette: device-cmyk() for print, sRGB for screen."""
+def css_colours(project: Project, variant: str, icc: Path, edition: EditionSpec | None) -> dict[str, str]:
+    """Custom properties for the palette (with an edition's colours): device-cmyk() for print;
+    for screen the edition's own sRGB where it gives one, else the CMYK through the profile."""
+    palette = load_palette(project)
+    own = edition.data if edition else None
+    palette.update((own.colours or {}) if own else {})
     if variant == "print":
         return {name: "device-cmyk({})".format(" ".join(f"{v / 100:g}" for v in cmyk))
                 for name, cmyk in palette.items()}
     from .colour import cmyk_to_srgb
 
-    return {name: "rgb({} {} {})".format(*cmyk_to_srgb(cmyk, icc)) for name, cmyk in palette.items()}
+    screen = dict((own.screen_colours or {}) if own else {})
+    return {name: screen.get(name) or "rgb({} {} {})".format(*cmyk_to_srgb(cmyk, icc))
+            for name, cmyk in palette.items()}
 
 
 def compose(
@@ -130,22 +192,28 @@ def compose(
     variant: str,
     icc: Path,
     date: dt.datetime,
+    edition: EditionSpec | None = None,
+    include: set[str] | None = None,
 ) -> str:
-    """Render the booklet's HTML for a variant and a plan (with its tightening levels)."""
-    env = environment(project)
-    template = env.get_template("booklet.html")
-    stylesheets = [*STYLESHEETS, f"css/variant-{variant}.css"]
+    """The booklet's HTML for a variant and a plan (with its tightening levels).
+
+    Pages not in ``include`` (default: all) are left empty but keep their place, so that
+    another render can supply them (see build.py: the wish spreads shared by editions).
+    """
+    from .editions import LOGO_WIDTH_MM
+
+    template = environment(project).get_template("booklet.html")
     return template.render(
+        content=content,
         booklet=content.booklet,
-        foreword=content.foreword,
-        introduction=content.introduction,
-        wishes=content.wishes,
-        back_matter=content.back_matter,
+        edition=edition,
+        plan=plan,
         pages=plan.pages,
+        include=set(plan.pages) if include is None else include,
         variant=variant,
-        stylesheets=stylesheets,
-        colours=css_colours(load_palette(project), variant, icc),
-        properties={},
+        stylesheets=[*STYLESHEETS, f"css/variant-{variant}.css"],
+        colours=css_colours(project, variant, icc, edition),
+        properties={"logo-width": f"{LOGO_WIDTH_MM}mm"},
         base_href=(project.layouts.as_uri() + "/"),
         date=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

@@ -224,3 +224,92 @@ class Record:
             ok = ok and value is not INVALID
             values[field_name] = value
         return cls(**values) if ok else INVALID
+
+
+class Cmyk(Field):
+    """A colour as [C, M, Y, K] in percent."""
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        ok = isinstance(node, yaml.SequenceNode) and len(node.value) == 4 and all(
+            isinstance(v, yaml.ScalarNode) and v.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+            and 0 <= float(v.value) <= 100 for v in node.value)
+        if not ok:
+            return ctx.error(node, f"colour '{self.name}' must be [C, M, Y, K], each 0 to 100 (percent)")
+        return [float(v.value) for v in node.value]
+
+
+class Srgb(Field):
+    """A colour as #rrggbb."""
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        if not (isinstance(node, yaml.ScalarNode) and re.fullmatch(r"#[0-9a-fA-F]{6}", node.value or "")):
+            return ctx.error(node, f"colour '{self.name}' must be #rrggbb")
+        return node.value.lower()
+
+
+class MapOf(Field):
+    """A mapping from names (from a fixed set) to values of one field kind."""
+
+    def __init__(self, doc: str, item: Field, names: tuple[str, ...], *, optional: bool = False):
+        super().__init__(doc, optional=optional)
+        self.item, self.names = item, names
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        if not isinstance(node, yaml.MappingNode) or not node.value:
+            return ctx.error(node, f"'{self.name}' must be a mapping of names to values")
+        values, ok = {}, True
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key not in self.names:
+                ok = ctx.error(key_node, f"unknown {self.name} name '{key}' (expected one of: "
+                               f"{', '.join(self.names)})") is None
+                continue
+            self.item.name = key
+            value = self.item.convert(value_node, ctx)
+            ok = ok and value is not INVALID
+            values[key] = value
+        return values if ok else INVALID
+
+
+class WishKey(Field):
+    """A wish named by its number or its slug."""
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        kinds = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:str")
+        if isinstance(node, yaml.ScalarNode) and node.tag in kinds:
+            return (str(node.value), line_of(node))
+        return ctx.error(node, "a wish is named by its number or slug")
+
+
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class AssetPath(Field):
+    """A file inside the edition's own folder: no absolute paths, no '..', no URLs."""
+
+    def __init__(self, doc: str, *, suffixes: tuple[str, ...], optional: bool = False):
+        super().__init__(doc, optional=optional)
+        self.suffixes = suffixes
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value:
+            return ctx.error(node, f"'{self.name}' must be a file name")
+        value = node.value.strip()
+        if URL_SCHEME.match(value) or value.startswith(("/", "\\", "~")) or ".." in Path(value).parts:
+            return ctx.error(node, f"'{self.name}' must be a file inside the edition's folder, not {value!r}")
+        path = (ctx.file.parent / value).resolve()
+        if not path.is_relative_to(ctx.file.parent.resolve()):
+            return ctx.error(node, f"'{self.name}' leads outside the edition's folder: {value!r}")
+        if path.suffix.lower() not in self.suffixes:
+            return ctx.error(node, f"'{self.name}' must be one of {', '.join(self.suffixes)}, not {value!r}")
+        if not path.is_file():
+            return ctx.error(node, f"'{self.name}' file not found: {value}")
+        return Asset(path, line_of(node))
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A validated file of an edition, and the line that named it."""
+
+    path: Path
+    line: int

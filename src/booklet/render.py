@@ -109,12 +109,16 @@ def anchor_pages(document: Document) -> dict[str, tuple[int, float]]:
     return found
 
 
-def misfits(document: Document, plan: Plan) -> list[Misfit]:
-    """Every fixed page that overflowed or did not land where the plan put it."""
+def misfits(document: Document, plan: Plan, include: set[str] | None = None) -> list[Misfit]:
+    """Every planned page (of those rendered) that overflowed or did not land where planned."""
     anchors = anchor_pages(document)
     problems = []
     for page in plan.pages.values():
-        start, _ = anchors[page.id]
+        start = anchors[page.id][0]
+        if not page.fitted or (include is not None and page.id not in include):
+            if start != page.number:  # covers, blanks and placeholders only need their place
+                problems.append(Misfit(page.id, page.label, 0.0, start))
+            continue
         end, end_y = anchors[f"{page.id}--end"]
         end_mm = end_y / PX_PER_MM
         last = start + page.span - 1
@@ -122,7 +126,7 @@ def misfits(document: Document, plan: Plan) -> list[Misfit]:
             # Content ran onto later pages: count them, plus the depth on the last one.
             over = (end - last - 1) * CONTENT_HEIGHT_MM + max(end_mm - MARGIN_TOP_MM, 0)
         else:
-            # Content that cannot break (a flex row) is painted past the bottom margin.
+            # Content that cannot break (an atomic box) is painted past the bottom margin.
             over = max(end_mm - CONTENT_BOTTOM_MM, 0)
         if over > 0.05:
             problems.append(Misfit(page.id, page.label, round(over, 1), start))

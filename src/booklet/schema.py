@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .fields import Integer, ListOf, Nested, OneOf, Record, Text
+from .fields import AssetPath, Cmyk, Integer, ListOf, MapOf, Nested, OneOf, Record, Srgb, Text, WishKey
 
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 
@@ -177,3 +177,48 @@ class BackMatter(Record):
 
     about = Nested("About the publisher and its board.", About)
     offers = Nested("The publisher's other offers.", Offers)
+
+
+PALETTE_NAMES = ("ink", "leader", "leader-tint", "chef", "chef-tint", "cover", "cover-accent", "paper")
+
+
+class EditionSignatory(Record):
+    name = Text("The signatory's name.")
+    title = Text("Their title, e.g. Borgmester.")
+    organisation = Text("Their organisation, where it is not the edition's.", optional=True)
+
+
+class EditionForeword(Record):
+    placement = Text("«replace» the publisher's foreword, or «precede» it.", pattern=r"replace|precede")
+    title = Text("The heading (default: the publisher's foreword's, «Forord»).", optional=True)
+    lead = Text("An opening question or line, set as a lead.", optional=True)
+    paragraphs = bullets("The paragraphs of the foreword.")
+    signatories = ListOf("Who signs, in order.", Nested("A signatory.", EditionSignatory))
+
+
+class OrganisationPage(Record):
+    title = Text("The heading, e.g. «Om Eksempel Kommune».")
+    paragraphs = bullets("About the organisation.")
+    contact = Text("A contact line: who, phone, e-mail.", optional=True)
+    website = Text("The organisation's website, without scheme.", pattern=r"[a-z0-9.-]+\.[a-z]{2,}(/\S*)?",
+                   optional=True)
+
+
+class Edition(Record):
+    """``source/editions/<slug>/edition.yaml``: an organisation's livery and its own pages."""
+
+    name = Text("The organisation's name, printed on the cover.")
+    logo = AssetPath("The organisation's logo (SVG, or PNG/JPEG at 300 dpi for its printed size), "
+                     "in the edition's folder.", suffixes=(".svg", ".png", ".jpg", ".jpeg"), optional=True)
+    colours = MapOf("Print colours (CMYK percent) replacing the palette's (layouts/palette.yaml).",
+                    Cmyk("A CMYK colour."), PALETTE_NAMES, optional=True)
+    screen_colours = MapOf("Screen colours (#rrggbb); a colour not given here is converted from its "
+                           "CMYK value through the output-intent profile.", Srgb("An sRGB colour."),
+                           PALETTE_NAMES, optional=True)
+    cover_line = Text("A co-publishing line for the cover, e.g. «Udgivet i samarbejde med …».",
+                      optional=True)
+    foreword = Nested("The organisation's own foreword.", EditionForeword, optional=True)
+    about = Nested("A page about the organisation, placed in the back matter.", OrganisationPage,
+                   optional=True)
+    wishes = ListOf("Which wishes to include and in what order (numbers or slugs); default all.",
+                    WishKey("A wish."), optional=True)
