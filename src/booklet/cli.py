@@ -14,6 +14,7 @@ from .build import build, prepare
 from .compose import VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
 from .errors import BookletError
+from .handout import LAYOUTS, handout, handout_all
 from .load import Project
 from .preview import write_previews
 
@@ -121,6 +122,31 @@ def new_edition_command(obj: dict, slug: str, name: str) -> None:
     """Scaffold source/editions/SLUG/edition.yaml from the template, ready to edit."""
     path = scaffold_edition(Project.at(obj["root"]), slug, name)
     click.echo(f"{path} (edit it, then: booklet check --edition {slug})")
+
+
+@main.command("handout")
+@click.argument("wish", required=False)
+@click.option("--all", "all_wishes", is_flag=True, help="Write a handout for every wish.")
+@click.option("--edition", metavar="SLUG", help="An organisation's edition (name and logo in the footer).")
+@click.option("--layout", type=click.Choice(LAYOUTS), default="a5", show_default=True,
+              help="a5: two A5 pages as in the booklet. a4: both on one landscape A4 sheet "
+              "for an office printer.")
+@click.option("--variant", type=click.Choice(VARIANTS), default=None,
+              help="Default: print for a5, screen (no bleed) for a4.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Default: dist/handouts/<number>-<slug>[-a4][-<edition>].pdf")
+@click.pass_obj
+def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str | None, layout: str,
+                    variant: str | None, output: Path | None) -> None:
+    """One wish (its number or slug) as a handout: the leaders' letter and the chef's reply."""
+    if all_wishes == (wish is not None):
+        raise BookletError("name one WISH (its number or slug), or give --all")
+    if all_wishes and output:
+        raise BookletError("--output names one file; --all writes one per wish into dist/handouts/")
+    results = (handout_all(obj["root"], edition, layout, variant) if all_wishes
+               else [handout(obj["root"], wish, edition, layout, variant, output)])
+    for result in results:
+        click.echo(f"{result.output} ({result.pages} {'page' if result.pages == 1 else 'pages'})")
 
 
 @main.command("preview")

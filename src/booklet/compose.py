@@ -57,6 +57,7 @@ class Plan:
     pages: dict[str, PlannedPage] = field(default_factory=dict)
     total: int = 0
     notes: list[str] = field(default_factory=list)  # how the plan departs from the default
+    handout: Any = None  # the wish, when the plan is a single-wish handout
 
     def add(self, id: str, kind: str, label: str, *, span: int = 1, group: str = "", data: Any = None,
             fitted: bool = True) -> None:
@@ -123,6 +124,18 @@ def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
         plan.notes.append(f"{blanks} blank page(s) before the back cover make {plan.total + 1} pages, "
                           "a multiple of 4")
     plan.add("bagside", "back_cover", "back cover", fitted=False)
+    return plan
+
+
+def plan_handout(wish: Any) -> Plan:
+    """A single wish as a handout: its letter and reply, after a lead-in page that is dropped
+    after layout, so the letter is a left page with the booklet's mirrored margins."""
+    plan = Plan(handout=wish)
+    plan.add("lead-in", "blank", "lead-in page", fitted=False)
+    spread = f"wish-{wish.slug}"
+    where = f"wish {wish.number} ({wish.slug})"
+    plan.add(f"{spread}-letter", "letter", f"{where}, letter", group=spread, data=wish)
+    plan.add(f"{spread}-reply", "reply", f"{where}, reply", group=spread, data=wish)
     return plan
 
 
@@ -211,7 +224,9 @@ def compose(
         pages=plan.pages,
         include=set(plan.pages) if include is None else include,
         variant=variant,
-        stylesheets=[*STYLESHEETS, f"css/variant-{variant}.css"],
+        handout=plan.handout,
+        stylesheets=[*STYLESHEETS, f"css/variant-{variant}.css",
+                     *(["css/handout.css"] if plan.handout else [])],
         colours=css_colours(project, variant, icc, edition),
         properties={"logo-width": f"{LOGO_WIDTH_MM}mm"},
         base_href=(project.layouts.as_uri() + "/"),

@@ -1,0 +1,101 @@
+"""A single wish on paper: the letter and the reply as two A5 pages, or side by side on A4.
+
+The pages are laid out by the booklet's own templates (same fit, same type), after a lead-in
+page that puts the letter on a left page; a footer names the booklet, the wish and the
+publisher instead of page numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+from .build import Job, Result, finish, prepare, render
+from .compose import plan_handout
+from .errors import BookletError
+from .finish import write_atomic
+from .schema import Wish
+
+LAYOUTS = ("a5", "a4")
+MM = 72 / 25.4
+A4_LANDSCAPE = (297 * MM, 210 * MM)
+SAFE_MARGIN = 8 * MM  # clear of any office printer's unprintable edge
+
+
+def find_wish(job: Job, key: str) -> Wish:
+    wish = job.content.wish(key)
+    if wish is None:
+        valid = ", ".join(f"{w.number} ({w.slug})" for w in job.content.wishes)
+        raise BookletError(f"unknown wish '{key}': valid wishes are {valid}")
+    return wish
+
+
+def default_output(job: Job, wish: Wish, layout: str) -> Path:
+    default_variant = "screen" if layout == "a4" else "print"
+    parts = [f"{wish.number}-{wish.slug}", layout if layout != "a5" else "",
+             job.edition.slug if job.edition else "", job.variant if job.variant != default_variant else ""]
+    return job.project.dist / "handouts" / ("-".join(p for p in parts if p) + ".pdf")
+
+
+def handout(root: Path | str, key: str, edition: str | None = None, layout: str = "a5",
+            variant: str | None = None, output: Path | None = None) -> Result:
+    """Write one wish as a handout. A5 defaults to the print variant; an A4 sheet is for office
+    printers, so it has no bleed and takes the screen variant's geometry and colours."""
+    if layout not in LAYOUTS:
+        raise BookletError(f"unknown layout '{layout}' (expected one of: {', '.join(LAYOUTS)})")
+    if layout == "a4" and variant == "print":
+        raise BookletError("an A4 sheet is for office printers (no bleed, screen colours): "
+                           "use --layout a5 --variant print for a print shop")
+    variant = variant or ("screen" if layout == "a4" else "print")
+    job = prepare(root, variant, edition=edition)
+    wish = find_wish(job, key)
+    job.plan = plan_handout(wish)
+    html, document = render(job)
+    document = document.copy(document.pages[1:])  # drop the lead-in page
+    target = output or default_output(job, wish, layout)
+    if layout == "a5":
+        return finish(job, html, document, target, saddle_stitched=False)
+    a5 = finish(job, html, document, target.with_name(f".{target.name}.a5.pdf"), saddle_stitched=False)
+    try:
+        data = side_by_side(a5.output.read_bytes(), f"{wish.number}. {wish.letter.title}")
+    finally:
+        a5.output.unlink(missing_ok=True)
+    write_atomic(data, target)
+    return Result(target, 1, a5.tightened, a5.notes)
+
+
+def side_by_side(data: bytes, title: str) -> bytes:
+    """Both A5 pages on one landscape A4 sheet, scaled evenly to sit inside safe margins."""
+    reader = PdfReader(io.BytesIO(data))
+    left, right = reader.pages[0], reader.pages[1]
+    width, height = float(left.mediabox.width), float(left.mediabox.height)
+    sheet_w, sheet_h = A4_LANDSCAPE
+    scale = min((sheet_w - 2 * SAFE_MARGIN) / (2 * width), (sheet_h - 2 * SAFE_MARGIN) / height)
+    x0 = (A4_LANDSCAPE[0] - 2 * width * scale) / 2
+    y0 = (A4_LANDSCAPE[1] - height * scale) / 2
+    sheet = PageObject.create_blank_page(width=A4_LANDSCAPE[0], height=A4_LANDSCAPE[1])
+    for index, page in enumerate((left, right)):
+        place = Transformation().scale(scale).translate(x0 + index * width * scale, y0)
+        sheet.merge_transformed_page(page, place)
+    writer = PdfWriter()
+    writer.add_page(sheet)
+    writer.add_metadata({**{k: v for k, v in (reader.metadata or {}).items()}, "/Title": title})
+    writer.add_outline_item(title=title, page_number=0)
+    if "/Lang" in reader.trailer["/Root"]:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(reader.trailer["/Root"]["/Lang"])
+    digest = hashlib.md5(data).hexdigest().encode()  # a stable file ID: the same input, the same bytes
+    writer._ID = ArrayObject([TextStringObject(digest.decode()), TextStringObject(digest.decode())])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def handout_all(root: Path | str, edition: str | None = None, layout: str = "a5",
+                variant: str | None = None) -> list[Result]:
+    job = prepare(root, "screen", edition=edition)
+    wishes = job.edition.wishes if job.edition else job.content.wishes
+    return [handout(root, str(w.number), edition, layout, variant) for w in wishes]

@@ -1,0 +1,94 @@
+"""Single-wish handouts: the same layout as the booklet, a footer, A5 pair or A4 sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from booklet.cli import main
+from booklet.errors import BookletError
+from booklet.handout import handout
+from booklet.verify import A5
+
+from .conftest import ROOT, page_texts
+
+A4_LANDSCAPE = (841.89, 595.28)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a5_handout_is_the_spread_with_a_footer(tmp_path: Path):
+    out = tmp_path / "h.pdf"
+    result = handout(ROOT, "strategisk-retning", output=out)
+    assert result.pages == 2
+    letter, reply = (flat(t) for t in page_texts(out))
+    assert letter.startswith("”") or "Kære chef!" in letter
+    assert "Vi har brug for, at … du sætter en tydelig strategisk retning for vores ledelse" in letter
+    assert "Kære ledere!" in reply and "Mine forventninger til jer er især" in reply
+    for text in (letter, reply):
+        assert "Kære chef! Kære ledere! · Ønske 1 af 6 · Væksthus for Ledelse · lederweb.dk" in text
+    reader = PdfReader(out)
+    assert reader.metadata.title.startswith("1. du sætter en tydelig strategisk retning")
+    assert [o.title for o in reader.outline][0] == "1. du sætter en tydelig strategisk retning for vores ledelse"
+    trim = [float(v) for v in reader.pages[0]["/TrimBox"]]
+    assert trim[2] - trim[0] == pytest.approx(A5[0], abs=0.01)
+    assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/OutputConditionIdentifier"] == "FOGRA39"
+    again = tmp_path / "again.pdf"
+    handout(ROOT, "1", output=again)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_a4_sheet_fits_an_office_printer(tmp_path: Path):
+    out = tmp_path / "a4.pdf"
+    handout(ROOT, "4", layout="a4", output=out)
+    reader = PdfReader(out)
+    assert len(reader.pages) == 1
+    page = reader.pages[0]
+    assert [float(v) for v in page.mediabox][2:] == pytest.approx(A4_LANDSCAPE, abs=0.1)
+    assert reader.metadata.title.startswith("4. du understøtter godt samarbejde")
+    text = flat(page_texts(out)[0])
+    assert "Kære chef!" in text and "Kære ledere!" in text and "Ønske 4 af 6" in text
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(out))
+    image = pdf[0].render(scale=1).to_pil().convert("RGB")
+    pdf.close()
+    w, h = image.size
+    margin = round(7.5 * 72 / 25.4)  # nothing printed in the outer 7.5 mm
+    for x, y in [(margin // 2, h // 2), (w - margin // 2, h // 2), (w // 2, margin // 2), (w // 2, h - margin // 2)]:
+        assert image.getpixel((x, y)) == (255, 255, 255), (x, y)
+    again = tmp_path / "again.pdf"
+    handout(ROOT, "4", layout="a4", output=again)
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_edition_handout_names_the_organisation(tmp_path: Path):
+    out = tmp_path / "e.pdf"
+    handout(ROOT, "3", edition="eksempel-kommune", variant="screen", output=out)
+    assert all("Eksempel Kommune" in flat(t) for t in page_texts(out))
+
+
+def test_unknown_wish_lists_valid_ones_and_bad_combinations():
+    runner = CliRunner()
+    result = runner.invoke(main, ["--root", str(ROOT), "handout", "nine"])
+    assert result.exit_code == 1
+    assert "unknown wish 'nine': valid wishes are 1 (strategisk-retning), 2 (ledelsesrum-og-tillid)" in result.output
+    result = runner.invoke(main, ["--root", str(ROOT), "handout", "1", "--layout", "a4", "--variant", "print"])
+    assert result.exit_code == 1 and "office printers" in result.output
+    result = runner.invoke(main, ["--root", str(ROOT), "handout"])
+    assert result.exit_code == 1 and "or give --all" in result.output
+    with pytest.raises(BookletError, match="unknown layout"):
+        handout(ROOT, "1", layout="letter")
+
+
+def test_all_handouts_default_names(project: Path):
+    result = CliRunner().invoke(main, ["--root", str(project), "handout", "--all", "--layout", "a4"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (project / "dist/handouts").glob("*.pdf"))
+    assert names == ["1-strategisk-retning-a4.pdf", "2-ledelsesrum-og-tillid-a4.pdf", "3-sparring-a4.pdf",
+                     "4-samarbejde-a4.pdf", "5-anerkendelse-a4.pdf", "6-kompetencer-a4.pdf"]
