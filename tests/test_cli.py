@@ -48,7 +48,7 @@ def test_not_a_project(tmp_path: Path):
 def test_unexpected_errors_are_one_line_without_verbose(project: Path, monkeypatch):
     import booklet.cli
 
-    def boom(root, edition=None):
+    def boom(*args, **kwargs):
         raise RuntimeError("kaput")
 
     monkeypatch.setattr(booklet.cli, "prepare", boom)

@@ -7,6 +7,7 @@ reported, never asserted.
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,18 +24,43 @@ def wall(cmd: list[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def compare(name: str, a: list[str], b: list[str], cwd: Path, goal: float) -> None:
+def compare(name: str, a: list[str], b: list[str], cwd: Path, goal: float, runs: int = RUNS) -> None:
     wall(a, cwd), wall(b, cwd)  # warm-up: caches, page cache, .pyc
     times_a, times_b = [], []
-    for _ in range(RUNS):
+    for _ in range(runs):
         times_a.append(wall(a, cwd))
         times_b.append(wall(b, cwd))
     ratios = [x / y for x, y in zip(times_a, times_b, strict=True)]
-    print(f"{name}")
+    print(f"{name} ({runs} pair{'s' if runs > 1 else ''})")
     print(f"  A: {' '.join(a[-4:])}\n  B: {' '.join(b[-4:])}")
     print(f"  A median {statistics.median(times_a):.2f} s  B median {statistics.median(times_b):.2f} s  "
           f"ratio A/B median {statistics.median(ratios):.2f} (min {min(ratios):.2f}, max {max(ratios):.2f}; "
           f"goal <= {goal})")
+
+
+EDITION = """name: "Eksempel {n}"
+cover_line: "Udgivet i samarbejde med Eksempel {n}"
+foreword:
+  placement: precede
+  paragraphs: ["Et forord fra organisation nummer {n}."]
+  signatories: [{{name: "Direktør {n}", title: "Direktør"}}]
+about:
+  title: "Om Eksempel {n}"
+  paragraphs: ["Organisation nummer {n} er et eksempel."]
+"""
+
+
+def editions_project(tmp: Path, root: Path, count: int) -> Path:
+    """A copy of the project with ``count`` editions that differ only in their own pages."""
+    project = tmp / "editions-project"
+    for name in ("source", "layouts", "fonts"):
+        shutil.copytree(root / name, project / name)
+    shutil.rmtree(project / "source" / "editions")
+    for n in range(1, count + 1):
+        folder = project / "source" / "editions" / f"e{n:02d}"
+        folder.mkdir(parents=True)
+        (folder / "edition.yaml").write_text(EDITION.format(n=n), encoding="utf-8")
+    return project
 
 
 def main() -> None:
@@ -50,6 +76,16 @@ def main() -> None:
                 [booklet, "build", "--output", str(Path(tmp) / "a.pdf")],
                 [weasyprint, "--pdf-variant", "pdf/x-4", str(html), str(Path(tmp) / "b.pdf")],
                 root, goal=1.3)
+        compare("booklet handout 2 vs booklet build (the whole booklet)",
+                [booklet, "handout", "2", "--output", str(Path(tmp) / "h.pdf")],
+                [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=0.5)
+        count = 20
+        project = editions_project(Path(tmp), root, count)
+        separate = ["sh", "-c", " && ".join(
+            f"{booklet} --root {project} build --edition e{n:02d} --output {tmp}/s{n:02d}.pdf"
+            for n in range(1, count + 1))]
+        compare(f"booklet editions ({count} editions) vs {count} separate booklet build --edition",
+                [booklet, "--root", str(project), "editions"], separate, root, goal=0.35, runs=1)
 
 
 if __name__ == "__main__":

@@ -18,13 +18,14 @@ from pathlib import Path
 import weasyprint
 from weasyprint import Document
 
-from .compose import MAX_TIGHTEN, VARIANTS, Plan, build_date, compose, plan_pages
-from .editions import EditionSpec, load_edition
+from .compose import MAX_TIGHTEN, VARIANTS, Plan, PlannedPage, build_date, compose, plan_pages
+from .editions import EditionSpec, load_edition, logo_cache
 from .errors import BookletError, Problems
 from .finish import pdf_bytes, write_atomic
 from .fonts import check_fonts, declared_families
 from .load import Project
 from .render import Misfit, misfits, render_html
+from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
 from .verify import check_pdf
 
@@ -66,7 +67,7 @@ class Job:
     @property
     def roots(self) -> list[Path]:
         """The only folders the renderer may read."""
-        own = [self.edition.folder] if self.edition else []
+        own = [self.edition.folder, logo_cache(self.project)] if self.edition else []
         return [self.project.layouts, self.project.fonts, self.icc.parent, *own]
 
     def compose(self, include: set[str] | None = None) -> str:
@@ -121,62 +122,143 @@ def visible_text(html: str) -> str:
 
 
 def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, list[Misfit]]:
-    """Compose and render, tightening overflowing spreads level by level until all fit.
+    """Compose and render until every page fits and reads well:
 
-    Returns the last attempt and its misfits (empty when everything fits), so that a
-    caller can still preview what did not fit.
+    - a spread that overflows is tightened one level (both sides together);
+    - the repair step keeps whole the word that ends a third hyphenated line in a row.
+
+    Pages are independent (each is one atomic box), so the search lays out only the pages
+    not yet settled, the others standing in as empty placeholders, and the cache settles
+    unchanged pages before anything is rendered. Then one render lays out all that was
+    asked for. Returns the last attempt and its misfits (empty when everything fits), so
+    a caller can still preview what did not fit.
     """
-    project, plan = job.project, job.plan
-    cache = FitCache(job, job.compose(include), include)
-    cache.apply(plan)
-    while True:
-        html = job.compose(include)
-        problems = Problems(project.root)
-        check_fonts(project.layouts / "css" / "1-fonts.css", visible_text(html), problems)
-        problems.raise_if_any()
-        document = render_html(html, project.layouts.as_uri() + "/", job.roots, job.variant)
-        bad = misfits(document, plan, include)
+    plan = job.plan
+    wanted = set(plan.pages) if include is None else set(include)
+    fitted = {p.id for p in plan.fitted() if p.id in wanted}
+    cache = FitCache(job)
+    settled = cache.apply(plan) & fitted
+    repairs = 0
+    while pending := fitted - settled:
+        whole = pending == fitted  # nothing settled yet: this render may be the final one
+        subset = include if whole else pending
+        html, document, bad = _render(job, subset)
         overflowing = [m for m in bad if m.over_mm > 0]
-        if not bad:
-            cache.store(plan)
-            return html, document, []
-        if not overflowing or any(plan.pages[m.id].tighten >= MAX_TIGHTEN for m in overflowing):
-            return html, document, overflowing or bad
+        if bad and not overflowing:
+            return html, document, bad  # misplaced, not overflowing: tightening cannot help
+        if any(plan.pages[m.id].tighten >= MAX_TIGHTEN for m in overflowing):
+            return html, document, overflowing
         for m in overflowing:
             log.info("%s: %.1f mm over at level %d", m.label, m.over_mm, plan.pages[m.id].tighten)
-        plan.tighten([m.id for m in overflowing])
+        stepped = {p.id for p in plan.tighten([m.id for m in overflowing])}
+        repaired = repair(plan, document, subset, stepped) if repairs < MAX_REPAIRS else set()
+        repairs += bool(repaired)
+        settled |= pending - stepped - repaired  # these fit and read well as they are
+        if whole and not stepped and not repaired:
+            cache.store(plan)
+            return html, document, []
+    html, document, bad = _render(job, include)
+    if not bad:
+        cache.store(plan)
+    return html, document, bad
+
+
+def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Misfit]]:
+    """One composition and layout of the pages in ``include`` (all when None)."""
+    html = job.compose(include)
+    problems = Problems(job.project.root)
+    check_fonts(job.project.layouts / "css" / "1-fonts.css", visible_text(html), problems)
+    problems.raise_if_any()
+    document = render_html(html, job.project.layouts.as_uri() + "/", job.roots, job.variant)
+    return html, document, misfits(document, job.plan, include)
+
+
+MAX_REPAIRS = 4  # rounds of the typographic repair step
+
+
+def repair(plan: Plan, document: Document, include: set[str] | None, skip: set[str]) -> set[str]:
+    """Keep whole, on its own page, each word that ends a third hyphenated line in a row
+    (except on the pages in ``skip``, about to be laid out anew); returns the pages changed."""
+    changed = set()
+    for number, words in words_to_keep_whole(inspect(document, skip_pages(plan, include))).items():
+        page = plan.at(number)
+        if page is not None and page.id not in skip and not words <= page.keep_whole:
+            log.info("%s: keeping whole %s", page.label, ", ".join(sorted(words - page.keep_whole)))
+            page.keep_whole = page.keep_whole | words
+            changed.add(page.id)
+    return changed
+
+
+def skip_pages(plan: Plan, include: set[str] | None) -> set[int]:
+    """Pages whose typography is not this render's: placeholders, covers, the lead-in."""
+    return {n for p in plan.pages.values() if (include is not None and p.id not in include) or not p.fitted
+            for n in range(p.number, p.number + p.span)}
 
 
 class FitCache:
-    """Remembers the tightening levels that made the same inputs fit, so a rebuild of
-    unchanged content renders once. Levels only ever step down from the cached ones, so
-    the result is the same as a cold search's."""
+    """Remembers, per page, the tightening level and kept-whole words that made it fit and
+    read well. A page's fit depends only on its own content, its side and the stylesheets,
+    so a cached entry is exactly what a cold search would find again, and an edit makes
+    only the touched spread search anew (which is what keeps `booklet watch` quick)."""
 
-    def __init__(self, job: Job, untightened_html: str, include: set[str] | None):
-        digest = hashlib.sha256(untightened_html.encode())
+    LIMIT = 2000  # entries kept in the file
+
+    def __init__(self, job: Job):
+        digest = hashlib.sha256(f"{job.variant} {weasyprint.__version__}".encode())
         inputs = [*job.project.layouts.rglob("*.css"), *job.project.fonts.glob("*.[ot]tf"), job.icc]
         for path in sorted(inputs):
             digest.update(path.name.encode() + path.read_bytes())
-        digest.update(weasyprint.__version__.encode())
-        self.key = digest.hexdigest()
-        subset = " ".join(sorted(include or ()))
-        part = "" if include is None else "-" + hashlib.sha1(subset.encode()).hexdigest()[:8]
-        self.path = job.project.dist / ".cache" / f"fit-{job.variant}-{job.name}{part}.json"
+        self.base = digest.hexdigest()
+        self.job = job
+        self.path = job.project.dist / ".cache" / "fit.json"
 
-    def apply(self, plan: Plan) -> None:
+    def key(self, page: PlannedPage) -> str:
+        """What the page's fit depends on: its kind, side, content, and for editions the
+        edition's own text (a spread's two sides share a level, so a side's key covers both)."""
+        content, edition = self.job.content, self.job.edition
+        own = edition.data if edition else None
+        parts = {
+            "letter": page.data, "reply": page.data, "guide": content.introduction.boxes,
+            "foreword": content.foreword, "introduction": content.introduction,
+            "edition_foreword": own and own.foreword, "organisation": own and own.about,
+            "about": content.back_matter.about, "offers": content.back_matter.offers,
+        }
+        logo = own.logo.path.read_bytes() if own and own.logo and page.kind in ("edition_foreword",
+                                                                                "organisation") else b""
+        what = f"{page.kind} {page.side} {page.span} {content.booklet.labels!r} {parts.get(page.kind)!r}"
+        text = f"{self.base} {what}"
+        return hashlib.sha256(text.encode() + logo).hexdigest()
+
+    def _read(self) -> dict:
         try:
-            levels = json.loads(self.path.read_text())
+            data = json.loads(self.path.read_text())
         except (OSError, ValueError):
-            return
-        if isinstance(levels, dict) and levels.get("key") == self.key:
-            for id, level in levels["levels"].items():
-                if id in plan.pages and isinstance(level, int):
-                    plan.pages[id].tighten = min(max(level, 0), MAX_TIGHTEN)
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def apply(self, plan: Plan) -> set[str]:
+        """Set the cached levels and words on the pages it knows; returns their ids."""
+        entries = self._read()
+        known = set()
+        found = {p.id: entries.get(self.key(p)) for p in plan.fitted()}
+        for page in plan.fitted():
+            # both sides of a spread must be known, or neither is used
+            sides = [found.get(q.id) for q in plan.fitted() if q.group == page.group]
+            if all(isinstance(e, dict) for e in sides):
+                entry = found[page.id]
+                page.tighten = min(max(int(entry.get("level", 0)), 0), MAX_TIGHTEN)
+                page.keep_whole = frozenset(str(w) for w in entry.get("keep_whole", []))
+                known.add(page.id)
+        return known
 
     def store(self, plan: Plan) -> None:
-        data = {"key": self.key, "levels": plan.levels()}
+        entries = self._read()
+        for page in plan.fitted():
+            entries.pop(self.key(page), None)
+            entries[self.key(page)] = {"level": page.tighten, "keep_whole": sorted(page.keep_whole)}
+        entries = dict(list(entries.items())[-self.LIMIT:])
         try:
-            write_atomic(json.dumps(data, indent=1).encode(), self.path)
+            write_atomic(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
         except OSError as exc:  # a cache that cannot be written only costs time
             log.info("layout cache not written: %s", exc)
 
@@ -194,6 +276,7 @@ class Body:
     key: str
     document: Document
     levels: dict[str, int]
+    keep_whole: dict[str, frozenset[str]]
 
 
 def body_ids(plan: Plan) -> set[str]:
@@ -209,7 +292,7 @@ def render_body(job: Job) -> Body:
     _, document, bad = layout(job, body_ids(job.plan))
     if bad:
         raise BookletError([misfit_message(m, job.plan) for m in bad])
-    return Body(body_key(job), document, job.plan.levels())
+    return Body(body_key(job), document, job.plan.levels(), {p.id: p.keep_whole for p in job.plan.sequence})
 
 
 def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
@@ -220,6 +303,7 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         ids = body_ids(job.plan)
         for id in ids:
             job.plan.pages[id].tighten = body.levels.get(id, 0)
+            job.plan.pages[id].keep_whole = body.keep_whole.get(id, frozenset())
         html, own, bad = layout(job, set(job.plan.pages) - ids)
         pages = []
         for page in job.plan.sequence:

@@ -10,13 +10,17 @@ import click
 
 from . import __version__
 from .batch import Outcome, build_editions, default_jobs
-from .build import build, prepare
+from .build import build, layout, misfit_message, prepare, skip_pages
 from .compose import VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
 from .errors import BookletError
 from .handout import LAYOUTS, handout, handout_all
+from .impose import cli_command as impose_command
 from .load import Project
+from .preflight import cli_command as preflight_command
 from .preview import write_previews
+from .typography import report
+from .watch import watch
 
 log = logging.getLogger("booklet")
 
@@ -78,10 +82,29 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
 
 @main.command("check")
 @click.option("--edition", metavar="SLUG", help="Also validate an edition (source/editions/SLUG/).")
+@click.option("--typography", is_flag=True,
+              help="Also lay the booklet out and report, per page, widows, orphans, lone words, runs of "
+              "hyphens, stranded headings and how far each page was tightened (exit 1 on a defect).")
+@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
 @click.pass_obj
-def check_command(obj: dict, edition: str | None) -> None:
+def check_command(obj: dict, edition: str | None, typography: bool, variant: str) -> None:
     """Validate source/ (and an edition) without building."""
-    job = prepare(obj["root"], edition=edition)
+    job = prepare(obj["root"], variant, edition=edition)
+    if typography:
+        _, document, bad = layout(job)
+        if bad:
+            raise BookletError([misfit_message(m, job.plan) for m in bad])
+        lines, defects = report(document, job.plan, skip_pages(job.plan, None))
+        for line in lines:
+            click.echo(line)
+        words = ", ".join(sorted({w for p in job.plan.sequence for w in p.keep_whole})) or "none"
+        click.echo(f"words kept whole to avoid three hyphenated lines in a row: {words}")
+        for defect in defects:
+            click.echo(str(defect))
+        if defects:
+            raise BookletError(f"{len(defects)} typographic defect(s)")
+        click.echo("typography: no widows, orphans, lone words, runs of hyphens or stranded headings")
+        return
     what = f"edition '{edition}' and " if edition else ""
     click.echo(f"ok: {what}{len(job.content.wishes)} wishes, foreword, introduction and back matter "
                f"are valid; {job.plan.total} pages")
@@ -149,6 +172,18 @@ def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str 
         click.echo(f"{result.output} ({result.pages} {'page' if result.pages == 1 else 'pages'})")
 
 
+@main.command("watch")
+@click.option("--edition", metavar="SLUG", help="Watch an edition's build.")
+@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@click.pass_obj
+def watch_command(obj: dict, edition: str | None, variant: str) -> None:
+    """Rebuild whenever source/, layouts/ or fonts/ change; keep watching after errors."""
+    try:
+        watch(obj["root"], variant, edition, lambda line: click.echo(line, err=line.startswith("source")))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
 @main.command("preview")
 @click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
@@ -163,6 +198,9 @@ def preview_command(obj: dict, variant: str, output: Path | None, dpi: int) -> N
     written = write_previews(result.output, folder, dpi)
     click.echo(f"{folder} ({len(written) - 1} spreads and contact.png)")
 
+
+main.add_command(impose_command)
+main.add_command(preflight_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -13,6 +13,7 @@ import yaml
 
 from .errors import BookletError
 from .load import Project
+from .typography import typeset
 from .validate import Content
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class PlannedPage:
     data: Any = None  # the wish on a letter or reply page
     fitted: bool = True  # held to its page(s) by the fit check (not covers or blanks)
     tighten: int = 0
+    keep_whole: frozenset[str] = frozenset()  # words never hyphenated here (build.layout's repair)
 
     @property
     def side(self) -> str:
@@ -84,6 +86,10 @@ class Plan:
 
     def levels(self) -> dict[str, int]:
         return {p.id: p.tighten for p in self.pages.values()}
+
+    def at(self, number: int) -> PlannedPage | None:
+        """The planned page that covers page ``number``."""
+        return next((p for p in self.pages.values() if p.number <= number < p.number + p.span), None)
 
 
 def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
@@ -152,13 +158,15 @@ LABELS = {
 
 def environment(project: Project) -> jinja2.Environment:
     """The one Jinja2 environment: templates from layouts/ only, autoescape on."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(project.layouts / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["typeset"] = typeset
+    return env
 
 
 def build_date(content: Content) -> dt.datetime:
@@ -213,13 +221,16 @@ def compose(
     Pages not in ``include`` (default: all) are left empty but keep their place, so that
     another render can supply them (see build.py: the wish spreads shared by editions).
     """
-    from .editions import LOGO_WIDTH_MM
+    from .editions import LOGO_WIDTH_MM, logo_for
+
+    logo = logo_for(project, edition, variant, icc)
 
     template = environment(project).get_template("booklet.html")
     return template.render(
         content=content,
         booklet=content.booklet,
         edition=edition,
+        logo=logo.as_uri() if logo else None,
         plan=plan,
         pages=plan.pages,
         include=set(plan.pages) if include is None else include,

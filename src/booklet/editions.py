@@ -6,6 +6,7 @@ and a selection of wishes; everything it leaves out comes from the default bookl
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -130,3 +131,27 @@ def scaffold_edition(project: Project, slug: str, name: str) -> Path:
     path = folder / "edition.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def logo_for(project: Project, edition: EditionSpec | None, variant: str, icc: Path) -> Path | None:
+    """The logo file to place: for print, a copy converted to the profile's CMYK (cached)."""
+    if edition is None or edition.data.logo is None:
+        return None
+    source = edition.data.logo.path
+    if variant != "print":
+        return source
+    from .colour import image_to_cmyk, svg_to_cmyk
+    from .finish import write_atomic
+
+    data = source.read_bytes()
+    digest = hashlib.sha256(data + icc.read_bytes()).hexdigest()[:16]
+    svg = source.suffix.lower() == ".svg"
+    target = logo_cache(project) / f"{edition.slug}-{digest}{'.svg' if svg else '.jpg'}"
+    if not target.is_file():
+        converted = svg_to_cmyk(data.decode("utf-8"), icc).encode() if svg else image_to_cmyk(data, icc)
+        write_atomic(converted, target)
+    return target
+
+
+def logo_cache(project: Project) -> Path:
+    return project.dist / ".cache" / "logos"

@@ -30,6 +30,7 @@ def make_finisher(variant: str, icc_is_default: bool, seed: bytes):
 
     def finish(document: Document, pdf: pydyf.PDF) -> None:
         if variant == "print":
+            _registration_crop_marks(pdf)
             intent = pdf.catalog["OutputIntents"][0]
             if icc_is_default:
                 for key, value in FOGRA39.items():
@@ -41,6 +42,17 @@ def make_finisher(variant: str, icc_is_default: bool, seed: bytes):
         _fix_document_id(pdf, seed)
 
     return finish
+
+
+def _registration_crop_marks(pdf: pydyf.PDF) -> None:
+    """WeasyPrint draws crop marks as DeviceRGB black; a PDF/X file wants them in CMYK, and a
+    print shop in registration colour (all four inks), so they show on every plate."""
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/Form":
+            parts = [p if isinstance(p, bytes) else str(p).encode() for p in obj.stream]
+            if any(b"0 0 0 RG" in p for p in parts):
+                obj.stream = [p.replace(b"0 0 0 RG", b"1 1 1 1 K").replace(b"0 0 0 rg", b"0 0 0 0 k")
+                              for p in parts]
 
 
 def _fix_document_id(pdf: pydyf.PDF, seed: bytes) -> None:

@@ -1,0 +1,51 @@
+"""Live authoring: rebuild when anything under source/, layouts/ or fonts/ changes.
+
+The process stays warm (imports, fonts) and the per-page fit cache settles every page the
+change did not touch, so a one-word edit re-lays out one spread plus a final render.
+A broken input prints its problems and the watch goes on; the last good PDF stays in place
+(builds write atomically and only after verification).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import watchfiles
+
+from .build import build
+from .errors import BookletError
+from .load import Project
+
+INPUTS = {".yaml", ".yml", ".html", ".css", ".ttf", ".otf", ".svg", ".png", ".jpg", ".jpeg", ".icc"}
+
+
+def rebuild(root: Path, variant: str, edition: str | None, echo: Callable[[str], None]) -> bool:
+    start = time.perf_counter()
+    try:
+        result = build(root, variant, edition=edition)
+    except BookletError as exc:
+        for problem in exc.problems:
+            echo(str(problem))
+        echo(f"build failed after {time.perf_counter() - start:.1f} s; the last good PDF is unchanged")
+        return False
+    echo(f"built {result.output.name} ({result.pages} pages) in {time.perf_counter() - start:.1f} s")
+    return True
+
+
+def watch(root: Path, variant: str, edition: str | None, echo: Callable[[str], None],
+          stop: threading.Event | None = None) -> None:
+    """Build once, then again after each change, until ``stop`` is set (or Ctrl-C)."""
+    project = Project.at(root)
+    folders = [project.source, project.layouts, project.fonts]
+    rebuild(project.root, variant, edition, echo)
+    echo(f"watching {', '.join(f.name + '/' for f in folders)} (Ctrl-C to stop)")
+    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=200, step=50):
+        names = sorted({str(Path(path).relative_to(project.root)) for _, path in changes
+                        if Path(path).suffix.lower() in INPUTS})
+        if not names:  # an editor's or sed's temporary file, come and gone
+            continue
+        echo("changed: " + ", ".join(names))
+        rebuild(project.root, variant, edition, echo)

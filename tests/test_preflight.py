@@ -1,0 +1,437 @@
+"""Preflight: each check against a PDF made to break it, and the real booklet against them all."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import weasyprint
+from click.testing import CliRunner
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+)
+
+from booklet.fonts import declared_families
+from booklet.preflight import (
+    A5,
+    BLEED,
+    Finding,
+    Report,
+    cli_command,
+    format_report,
+    page_ranges,
+    preflight,
+)
+from booklet.verify import check_pdf
+
+from .conftest import ROOT
+
+FAMILIES = declared_families(ROOT / "layouts/css/1-fonts.css")
+PRINT_CHECKS = ["page boxes", "page count", "fonts", "output intent", "PDF/X version", "colour",
+                "image resolution", "safety zone"]
+ICC = ROOT / "layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc"
+
+
+def failed(report: Report) -> dict[str, list[str]]:
+    """The checks that failed -> their details, as printed."""
+    return {c.name: [str(f) for f in c.details] for c in report.checks if not c.passed}
+
+
+def weasy(pages: list[str], css: str = "", variant: str = "print", profile: bool = True,
+          **options) -> bytes:
+    """A small A5 PDF from WeasyPrint, one page per item, set in our Source Sans; as print it is a
+    good booklet (4 pages, bleed, marks, CMYK, PDF/X-4) until ``css``, ``pages`` or the options
+    break it."""
+    colour = f"@color-profile device-cmyk {{ src: url({ICC.as_uri()}); components: c, m, y, k }}"
+    style = f"""
+      @font-face {{ font-family: "Booklet Sans"; src: url({(ROOT / 'fonts/SourceSans3-Regular.ttf').as_uri()}) }}
+      @page {{ size: 148mm 210mm; margin: 20mm; {'bleed: 3mm; marks: crop' if variant == 'print' else ''} }}
+      {colour if profile else ''}
+      body {{ font: 10pt "Booklet Sans"; color: device-cmyk(0 0 0 0.9) }}
+      section + section {{ break-before: page }}
+      {css}"""
+    body = "".join(f"<section>{page}</section>" for page in pages)
+    html = f"<!DOCTYPE html><html lang=da><title>Prøve</title><style>{style}</style>{body}"
+    defaults = {"pdf_variant": "pdf/x-4"} if variant == "print" else {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+    return weasyprint.HTML(string=html).write_pdf(**{**defaults, **options})
+
+
+PAGES = ["<h1>Forside</h1><p>Tekst</p>", "<p>To</p>", "<p>Tre</p>", "<p>Fire</p>"]
+
+
+def image_uri(size: tuple[int, int], mode: str = "CMYK") -> str:
+    """A data: URI of a JPEG (CMYK, so only its resolution is at stake)."""
+    import base64
+
+    buf = io.BytesIO()
+    Image.new(mode, size, (0, 128, 255, 0) if mode == "CMYK" else (200, 30, 30)).save(buf, "JPEG")
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def edited(data: bytes, edit) -> bytes:
+    """The PDF after ``edit(writer)``, written back."""
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    edit(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def crafted(contents: list[bytes], resources: DictionaryObject | None = None) -> bytes:
+    """An A5 print PDF drawn by hand, one content stream per page: to test the content checks on
+    operators WeasyPrint does not write."""
+    writer = PdfWriter()
+    for content in contents:
+        page = writer.add_blank_page(width=A5[0], height=A5[1])
+        page.mediabox = RectangleObject([-BLEED, -BLEED, A5[0] + BLEED, A5[1] + BLEED])
+        page.bleedbox = RectangleObject([-BLEED, -BLEED, A5[0] + BLEED, A5[1] + BLEED])
+        page.trimbox = RectangleObject([0, 0, *A5])
+        stream = DecodedStreamObject()
+        stream.set_data(content)
+        page[NameObject("/Contents")] = writer._add_object(stream)
+        page[NameObject("/Resources")] = resources or DictionaryObject()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def stream(data: bytes = b"", **entries) -> DecodedStreamObject:
+    result = DecodedStreamObject()
+    result.set_data(data)
+    for key, value in entries.items():
+        result[NameObject(f"/{key}")] = value
+    return result
+
+
+def names(**entries) -> DictionaryObject:
+    return DictionaryObject({NameObject(f"/{k}"): v for k, v in entries.items()})
+
+
+def image(width: int, height: int, space) -> DecodedStreamObject:
+    components = {"/DeviceCMYK": 4, "/DeviceRGB": 3}.get(str(space), 1)
+    return stream(bytes(width * height * components), Type=NameObject("/XObject"), Subtype=NameObject("/Image"),
+                  Width=NumberObject(width), Height=NumberObject(height), BitsPerComponent=NumberObject(8),
+                  ColorSpace=space)
+
+
+# -- the real booklet -----------------------------------------------------------------------
+
+
+def test_the_real_print_booklet_passes_every_check(print_pdf: Path):
+    data = print_pdf.read_bytes()
+    report = preflight(data, "print", FAMILIES)
+    assert [c.name for c in report.checks] == PRINT_CHECKS
+    assert report.passed, format_report(report)
+    assert check_pdf(data, "print", FAMILIES) == []
+    assert report.check("PDF/X version").summary == "PDF/X-4 (XMP metadata)"
+    assert "FOGRA39" in report.check("output intent").summary
+    # WeasyPrint draws its crop marks in DeviceRGB black: outside the trim, so a note, not a failure
+    assert all("outside the trim only" in note.message for note in report.check("colour").notes)
+
+
+def test_the_real_screen_booklet_passes_every_check(screen_pdf: Path):
+    data = screen_pdf.read_bytes()
+    report = preflight(data, "screen", FAMILIES)
+    assert [c.name for c in report.checks] == ["page boxes", "fonts", "tagged PDF"]
+    assert report.passed, format_report(report)
+    assert check_pdf(data, "screen", FAMILIES) == []
+    assert [str(n) for n in report.check("tagged PDF").notes] == ["declares PDF/UA-1"]
+
+
+def test_the_font_list_names_our_families(print_pdf: Path):
+    report = preflight(print_pdf.read_bytes(), "print")  # no families: any font passes, all are listed
+    bases = {font.name.split("+")[-1] for font in report.fonts}
+    assert {"Booklet-Sans", "Booklet-Sans-Bold", "Booklet-Serif-Italic"} <= bases
+    assert all(font.embedded and font.subset and font.pages for font in report.fonts)
+    text = format_report(report)
+    assert re.search(r"^  [A-Z]{6}\+Booklet-Sans +Type0/CIDFontType2, embedded, subset; pages 1–20$", text, re.M)
+
+
+def test_the_report_of_the_real_booklet(print_pdf: Path):
+    text = format_report(preflight(print_pdf.read_bytes(), "print", FAMILIES))
+    lines = text.splitlines()
+    assert lines[0] == "preflight as print: 20 pages"
+    assert lines[1] == "  ok    page boxes        A5 trim (148 × 210 mm), 3 mm bleed, on all 20 pages"
+    assert "  ok    safety zone       no text within 3 mm of the trim edge" in lines
+    assert lines[-1] == "passed: all 8 checks"
+
+
+# -- page boxes and count ------------------------------------------------------------------
+
+
+def test_a_wrong_trimbox_fails_naming_its_page(print_pdf: Path):
+    def shrink(writer: PdfWriter) -> None:
+        writer.pages[4].trimbox = RectangleObject([0, 0, A5[0] - 10, A5[1]])
+
+    report = preflight(edited(print_pdf.read_bytes(), shrink), "print", FAMILIES)
+    assert failed(report) == {"page boxes": [
+        "page 5: TrimBox is 144.5 × 210.0 mm, not A5 (148 × 210 mm)",
+        "page 5: BleedBox is not the trim plus 3 mm on every side (left, bottom, right, top: 3.0, 3.0, 6.5, 3.0 mm)",
+    ]}
+
+
+def test_print_without_bleed_fails_the_boxes():
+    report = preflight(weasy(PAGES, "@page { bleed: 0; marks: none }"), "print")
+    assert failed(report) == {"page boxes": [
+        f"page {n}: BleedBox is not the trim plus 3 mm on every side (left, bottom, right, top: 0.0, 0.0, 0.0, "
+        "0.0 mm)" for n in range(1, 5)]}
+
+
+def test_a_print_pdf_is_not_a_screen_pdf(print_pdf: Path):
+    report = preflight(print_pdf.read_bytes(), "screen", FAMILIES)
+    assert set(failed(report)) == {"page boxes", "tagged PDF"}
+    assert failed(report)["page boxes"][0] == ("page 1: page is 154.0 × 216.0 mm, not its 148.0 × 210.0 mm trim: "
+                                               "a screen PDF has no bleed")
+
+
+def test_page_count_not_a_multiple_of_4():
+    report = preflight(weasy(PAGES[:3]), "print")
+    assert failed(report) == {"page count": ["3 pages: a saddle-stitched booklet needs a multiple of 4"]}
+
+
+def test_a_good_small_print_pdf_passes():
+    report = preflight(weasy(PAGES), "print", {"Booklet Sans"})
+    assert report.passed, format_report(report)
+
+
+# -- fonts ---------------------------------------------------------------------------------
+
+
+def test_fonts_outside_the_families_fail_only_when_families_are_given():
+    data = weasy(PAGES)
+    assert preflight(data, "print").passed
+    report = preflight(data, "print", {"Booklet Serif"})
+    messages = failed(report)["fonts"]
+    assert len(messages) == 2  # the regular and the bold WeasyPrint made of it for the <h1>
+    for message in messages:
+        assert re.fullmatch(r"font [A-Z]{6}\+Booklet-Sans(-Bold)? is not one of the families in fonts/ "
+                            r"\(Booklet Serif\): a system font slipped in", message)
+    assert check_pdf(data, "print", {"Booklet Serif"}) == report.findings
+
+
+def test_a_font_that_is_not_embedded_fails():
+    helvetica = names(Type=NameObject("/Font"), Subtype=NameObject("/Type1"), BaseFont=NameObject("/Helvetica"))
+    data = crafted([b"0 0 0 1 k BT /F1 12 Tf 100 300 Td (Hej) Tj ET"] * 4, names(Font=names(F1=helvetica)))
+    report = preflight(data, "print")
+    assert failed(report)["fonts"] == ["font Helvetica is not embedded"]
+    assert "Helvetica  Type1, NOT EMBEDDED; pages 1–4" in format_report(report)
+
+
+# -- output intent, PDF/X, tags ------------------------------------------------------------
+
+
+def test_no_output_intent_without_a_colour_profile():
+    report = preflight(weasy(PAGES, profile=False), "print")
+    assert failed(report)["output intent"] == ["no output intent: the printing condition is not declared"]
+
+
+def test_an_rgb_output_intent_fails(print_pdf: Path):
+    def rgb_profile(writer: PdfWriter) -> None:
+        intent = writer.root_object["/OutputIntents"][0].get_object()
+        profile = intent["/DestOutputProfile"].get_object()
+        data = bytearray(profile.get_data())
+        data[16:20] = b"RGB "
+        replacement = stream(bytes(data), N=NumberObject(3))
+        intent[NameObject("/DestOutputProfile")] = writer._add_object(replacement)
+
+    report = preflight(edited(print_pdf.read_bytes(), rgb_profile), "print", FAMILIES)
+    assert failed(report) == {"output intent": ["output intent profile (FOGRA39) is RGB, not CMYK"]}
+
+
+def test_the_pdfx_version_is_read_from_xmp_or_the_document_info():
+    plain = weasy(PAGES, pdf_variant=None)  # not PDF/X: no version anywhere
+    report = preflight(plain, "print")
+    assert failed(report) == {"PDF/X version": [
+        "no PDF/X version declared (GTS_PDFXVersion in the document info or pdfxid:GTS_PDFXVersion in the XMP "
+        "metadata)"]}
+    declared = edited(plain, lambda w: w.add_metadata({"/GTS_PDFXVersion": "PDF/X-1a:2001"}))
+    report = preflight(declared, "print")
+    assert report.passed and report.check("PDF/X version").summary == "PDF/X-1a:2001 (document info)"
+    wrong = edited(plain, lambda w: w.add_metadata({"/GTS_PDFXVersion": "1.3"}))
+    assert failed(preflight(wrong, "print")) == {"PDF/X version": [
+        "GTS_PDFXVersion in the document info is '1.3', not a PDF/X version"]}
+
+
+def test_an_untagged_screen_pdf_fails():
+    html = "<style>@page { size: 148mm 210mm }</style><p>Hej</p>"
+    report = preflight(weasyprint.HTML(string=html).write_pdf(), "screen")
+    assert failed(report) == {"tagged PDF": ["not tagged (no structure tree)", "no document language",
+                                             "no title in the metadata", "no outline"]}
+
+
+def test_a_tagged_screen_pdf_passes():
+    report = preflight(weasy(PAGES[:1], variant="screen"), "screen")
+    assert report.passed, format_report(report)
+
+
+# -- colour --------------------------------------------------------------------------------
+
+
+def test_rgb_text_is_named_by_page():
+    pages = [*PAGES]
+    pages[1] = '<p style="color: rgb(200, 0, 0)">Rød</p>'
+    report = preflight(weasy(pages), "print")
+    assert failed(report) == {"colour": ["page 2: RGB colour (text)"]}
+
+
+def test_an_rgb_image_is_named_by_page():
+    pages = [*PAGES]
+    pages[2] = f'<img src="{image_uri((600, 600), "RGB")}" style="width: 20mm">'
+    report = preflight(weasy(pages), "print")
+    assert failed(report) == {"colour": ["page 3: RGB colour (image)"]}
+
+
+ICC_RGB = stream(b"\0" * 128, N=NumberObject(3))
+
+
+def spaces(**entries) -> DictionaryObject:
+    return names(ColorSpace=names(**entries))
+
+
+RGB_SHADING = names(ShadingType=NumberObject(2), ColorSpace=NameObject("/DeviceRGB"))
+INLINE_RGB = b"q 100 0 0 100 50 50 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID " + bytes(12) + b" EI Q"
+
+
+@pytest.mark.parametrize(("content", "resources", "expected"), [
+    (b"0 0 0 1 k 50 50 100 100 re f", None, []),
+    (b"1 0 0 rg 50 50 100 100 re f", None, ["page 1: RGB colour (fill)"]),
+    (b"1 0 0 RG 50 50 m 100 100 l S", None, ["page 1: RGB colour (stroke)"]),
+    (b"/DeviceCMYK cs 0 0 0 1 scn 50 50 100 100 re f", None, []),
+    (b"/DeviceRGB cs 1 0 0 sc 50 50 100 100 re f", None, ["page 1: RGB colour (fill)"]),
+    (b"/CS0 cs 1 0 0 scn 50 50 100 100 re f", spaces(CS0=ArrayObject([NameObject("/ICCBased"), ICC_RGB])),
+     ["page 1: RGB colour (fill)"]),
+    (b"/CS0 CS 1 0 0 SCN 50 50 m 100 100 l S", spaces(CS0=ArrayObject([NameObject("/CalRGB"), DictionaryObject()])),
+     ["page 1: RGB colour (stroke)"]),
+    (b"/CS0 cs 50 0 0 scn 50 50 100 100 re f", spaces(CS0=ArrayObject([NameObject("/Lab"), DictionaryObject()])),
+     []),
+    (b"1 0 0 rg 50 50 100 100 re n 0 0 0 1 k 50 50 100 100 re f", None, []),  # the RGB path is never painted
+    (b"q 1 0 0 rg Q 50 50 100 100 re f", None, []),  # Q restores the colour
+    (b"1 0 0 rg 3 Tr BT 100 100 Td (x) Tj ET", None, []),  # invisible text
+    (b"1 0 0 RG 1 Tr BT 100 100 Td (x) Tj ET", None, ["page 1: RGB colour (text)"]),  # stroked text
+    (b"/Sh0 sh", names(Shading=names(Sh0=RGB_SHADING)), ["page 1: RGB colour (shading)"]),
+    (b"/Pattern cs /P0 scn 50 50 100 100 re f",
+     names(Pattern=names(P0=names(PatternType=NumberObject(2), Shading=RGB_SHADING))), ["page 1: RGB colour (fill)"]),
+    (INLINE_RGB, None, ["page 1: RGB colour (image)"]),
+])
+def test_colour_operators(content: bytes, resources: DictionaryObject | None, expected: list[str]):
+    report = preflight(crafted([content, b"", b"", b""], resources), "print")
+    assert [str(f) for f in report.check("colour").details] == expected
+
+
+def test_rgb_in_a_form_and_rgb_images_are_found():
+    form = stream(b"1 0 0 rg 0 0 10 10 re f", Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
+                  BBox=ArrayObject([NumberObject(0)] * 2 + [NumberObject(10)] * 2))
+    indexed = ArrayObject([NameObject("/Indexed"), NameObject("/DeviceRGB"), NumberObject(0),
+                           DecodedStreamObject()])
+    resources = names(XObject=names(Fm=form, Rgb=image(10, 10, NameObject("/DeviceRGB")),
+                                    Ind=image(10, 10, indexed), Cmyk=image(10, 10, NameObject("/DeviceCMYK"))))
+    draw = b"q 3 0 0 3 100 100 cm /%s Do Q"
+    report = preflight(crafted([draw % b"Cmyk", draw % b"Fm", draw % b"Rgb", draw % b"Ind"], resources), "print")
+    assert failed(report)["colour"] == ["page 2: RGB colour (fill)", "page 3: RGB colour (image)",
+                                        "page 4: RGB colour (image)"]
+
+
+def test_rgb_outside_the_trim_is_a_note_not_a_failure():
+    marks = b"q 0 0 0 RG 0.5 w -8 100 m -4 100 l S Q 0 0 0 1 k 50 50 100 100 re f"
+    report = preflight(crafted([marks] * 4), "print")
+    colour = report.check("colour")
+    assert colour.passed and [str(n) for n in colour.notes] == [
+        f"page {n}: RGB colour outside the trim only (stroke): cut off, but a PDF/X validator may still flag it"
+        for n in range(1, 5)]
+    into_the_page = crafted([b"0 0 0 RG 2 w -8 100 m 4 100 l S"] * 4)
+    assert failed(preflight(into_the_page, "print"))["colour"][0] == "page 1: RGB colour (stroke)"
+
+
+# -- images --------------------------------------------------------------------------------
+
+
+def test_a_low_resolution_image_is_named_by_page():
+    pages = [*PAGES]
+    pages[1] = f'<img src="{image_uri((100, 60))}" style="width: 50.8mm">'
+    pages[3] = f'<img src="{image_uri((600, 600))}" style="width: 50mm">'
+    report = preflight(weasy(pages), "print")
+    assert failed(report) == {"image resolution": ["page 2: image 100×60 px placed at 50.8×30.5 mm: 50 dpi, under 300"]}
+
+
+def test_image_resolution_follows_the_ctm():
+    resources = names(XObject=names(Im=image(100, 100, NameObject("/DeviceCMYK"))))
+    at = b"q %s cm /Im Do Q"
+    pages = [at % b"24 0 0 24 100 100", at % b"0 24 -24 0 100 100", at % b"72 0 0 24 100 100", b""]
+    report = preflight(crafted(pages, resources), "print")
+    assert failed(report)["image resolution"] == [
+        "page 3: image 100×100 px placed at 25.4×8.5 mm: 100 dpi, under 300"]
+    assert report.check("image resolution").summary == "3 images placed, the lowest at 100 dpi"
+
+
+# -- safety zone ---------------------------------------------------------------------------
+
+
+def test_text_near_or_past_the_trim_edge_is_named_by_page():
+    pages = [*PAGES]
+    pages[1] = '<p style="position: absolute; left: -19mm; top: 50mm">Kant</p>'
+    pages[2] = '<p style="position: absolute; right: -22mm; bottom: 40mm; margin: 0">Udenfor</p>'
+    report = preflight(weasy(pages), "print")
+    details = failed(report)["safety zone"]
+    assert len(details) == 2, details
+    assert re.fullmatch(r"page 2: text 1\.\d mm from the left trim edge: «Kant»", details[0])
+    assert re.fullmatch(r"page 3: text \d\.\d mm beyond the right trim edge: «Udenfor»", details[1])
+
+
+def test_background_colour_in_the_bleed_is_fine():
+    pages = [*PAGES]
+    pages[0] = '<div style="position: absolute; top: -23mm; left: -23mm; right: -23mm; bottom: -23mm; background: device-cmyk(1 0 0 0)"></div><p>x</p>'
+    assert preflight(weasy(pages), "print").passed
+
+
+# -- report and command --------------------------------------------------------------------
+
+
+def test_page_ranges_and_grouped_findings():
+    assert page_ranges([5, 1, 2, 3, 9, 10]) == "1–3, 5, 9–10"
+    report = preflight(weasy(PAGES, "@page { bleed: 0; marks: none }"), "print")
+    text = format_report(report)
+    assert ("  FAIL  page boxes\n          pages 1–4: BleedBox is not the trim plus 3 mm on every side "
+            "(left, bottom, right, top: 0.0, 0.0, 0.0, 0.0 mm)\n") in text
+    assert text.endswith("FAILED: 1 of 8 checks (page boxes)")
+    assert str(Finding(0, "x")) == "x" and str(Finding(3, "x")) == "page 3: x"
+
+
+def test_command_passes_the_real_booklet(print_pdf: Path, screen_pdf: Path):
+    result = CliRunner().invoke(cli_command, [str(print_pdf)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{print_pdf}\npreflight as print: 20 pages\n")
+    assert "Booklet-Serif-Italic" in result.output and result.output.endswith("passed: all 8 checks\n")
+    result = CliRunner().invoke(cli_command, [str(screen_pdf), "--variant", "screen"])
+    assert result.exit_code == 0, result.output
+
+
+def test_command_fails_with_exit_1_naming_the_pages(tmp_path: Path, print_pdf: Path):
+    pages = [*PAGES]
+    pages[1] = '<p style="color: rgb(200, 0, 0)">Rød</p>'
+    pdf = tmp_path / "red.pdf"
+    pdf.write_bytes(weasy(pages))
+    result = CliRunner().invoke(cli_command, [str(pdf)])
+    assert result.exit_code == 1
+    assert "  FAIL  colour\n          page 2: RGB colour (text)\n" in result.output
+    assert f"{pdf}: 1 of 8 preflight checks failed (colour)" in result.output
+    assert "Traceback" not in result.output
+    result = CliRunner().invoke(cli_command, [str(print_pdf), "--variant", "screen"])
+    assert result.exit_code == 1 and "FAIL  tagged PDF" in result.output
+
+
+def test_command_refuses_what_is_not_a_pdf(tmp_path: Path):
+    text = tmp_path / "note.pdf"
+    text.write_text("not a PDF")
+    result = CliRunner().invoke(cli_command, [str(text)])
+    assert result.exit_code == 1 and "not a readable PDF" in result.output
+    missing = CliRunner().invoke(cli_command, [str(tmp_path / "missing.pdf")])
+    assert missing.exit_code == 2 and "does not exist" in missing.output

@@ -1,0 +1,49 @@
+"""Live authoring: a change rebuilds, a broken input is reported and watched through."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from booklet.watch import watch
+
+
+def wait_for(lines: list[str], text: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if any(text in line for line in lines):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"no line with {text!r} in {lines}")
+
+
+def test_watch_rebuilds_reports_errors_and_keeps_the_last_good_pdf(project: Path):
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(project, "screen", None, lines.append, stop), daemon=True)
+    thread.start()
+    try:
+        wait_for(lines, "watching")
+        assert lines[0].startswith("built kaere-chef-kaere-ledere-screen.pdf (20 pages)")
+        pdf = project / "dist/kaere-chef-kaere-ledere-screen.pdf"
+        good = pdf.read_bytes()
+
+        wish = project / "source/wishes/3-sparring.yaml"
+        text = wish.read_text()
+        wish.write_text(text.replace("number: 3", "number: three"))
+        wait_for(lines, "build failed")
+        assert "changed: source/wishes/3-sparring.yaml" in lines
+        assert "source/wishes/3-sparring.yaml:1: 'number' must be a whole number, not text" in lines
+        assert pdf.read_bytes() == good
+
+        wish.write_text(text.replace("Min chef står til rådighed", "Min chef står altid til rådighed"))
+        deadline = time.monotonic() + 90
+        while sum(line.startswith("built") for line in lines) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sum(line.startswith("built") for line in lines) == 2, lines
+        assert pdf.read_bytes() != good
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
