@@ -7,6 +7,7 @@ reported, never asserted.
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -63,6 +64,43 @@ def editions_project(tmp: Path, root: Path, count: int) -> Path:
     return project
 
 
+def watch_rebuild(booklet: str, tmp: Path, root: Path, runs: int) -> list[float]:
+    """Seconds from saving a one-word change in one wish to `booklet watch` reporting the
+    rebuilt PDF, in one warm watch process."""
+    project = tmp / "watch-project"
+    for name in ("source", "layouts", "fonts"):
+        shutil.copytree(root / name, project / name)
+    wish = project / "source" / "wishes" / "3-sparring.yaml"
+    original = wish.read_text(encoding="utf-8")
+    process = subprocess.Popen([booklet, "--root", str(project), "watch"], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})  # lines as they come
+    times = []
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("watching"):
+                break
+        for run in range(runs):
+            word = ["altid", "gerne"][run % 2]
+            start = time.perf_counter()
+            changed = original.replace("Min chef står til rådighed", f"Min chef står {word} til rådighed")
+            wish.write_text(changed, encoding="utf-8")
+            for line in process.stdout:
+                if line.startswith(("built", "build failed")):
+                    times.append(time.perf_counter() - start)
+                    break
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return times
+
+
+def cold_build(booklet: str, root: Path, tmp: Path) -> float:
+    shutil.rmtree(root / "dist" / ".cache", ignore_errors=True)
+    return wall([booklet, "build", "--output", str(tmp / "cold.pdf")], root)
+
+
 def main() -> None:
     root = Path.cwd()
     bin_dir = Path(sys.executable).parent
@@ -79,6 +117,15 @@ def main() -> None:
         compare("booklet handout 2 vs booklet build (the whole booklet)",
                 [booklet, "handout", "2", "--output", str(Path(tmp) / "h.pdf")],
                 [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=0.5)
+        watched = watch_rebuild(booklet, Path(tmp), root, RUNS)
+        colds = [cold_build(booklet, root, Path(tmp)) for _ in range(RUNS)]
+        print(f"booklet watch: one-word change to rebuilt PDF vs a cold booklet build ({RUNS} each)")
+        warm, cold = statistics.median(watched), statistics.median(colds)
+        print(f"  watch median {warm:.2f} s (min {min(watched):.2f}, max {max(watched):.2f}); "
+              f"cold median {cold:.2f} s (min {min(colds):.2f}, max {max(colds):.2f}); "
+              f"ratio {warm / cold:.2f} (goal <= 0.6)")
+        subprocess.run([booklet, "build", "--output", str(Path(tmp) / "a.pdf")], cwd=root, check=True,
+                       stdout=subprocess.DEVNULL)  # leave the cache warm again
         count = 20
         project = editions_project(Path(tmp), root, count)
         separate = ["sh", "-c", " && ".join(

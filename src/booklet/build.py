@@ -322,7 +322,7 @@ def finish(job: Job, html: str, document: Document, output: Path | None = None,
     """Write the PDF (and the HTML) after the written bytes have passed verification."""
     seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
     default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
-    data = pdf_bytes(document, job.variant, default_icc, seed)
+    data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache")
     findings = check_pdf(data, job.variant, declared_families(job.project.layouts / "css" / "1-fonts.css"))
     if not saddle_stitched:  # a handout is loose sheets: no signature of four
         findings = [f for f in findings if "multiple of 4" not in f.message]

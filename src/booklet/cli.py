@@ -10,7 +10,7 @@ import click
 
 from . import __version__
 from .batch import Outcome, build_editions, default_jobs
-from .build import build, layout, misfit_message, prepare, skip_pages
+from .build import SLUG, build, layout, misfit_message, prepare, skip_pages
 from .compose import VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
 from .errors import BookletError
@@ -185,16 +185,17 @@ def watch_command(obj: dict, edition: str | None, variant: str) -> None:
 
 
 @main.command("preview")
+@click.option("--edition", metavar="SLUG", help="Preview an edition.")
 @click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PNGs (default: dist/preview[-screen]/).")
 @click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True)
 @click.pass_obj
-def preview_command(obj: dict, variant: str, output: Path | None, dpi: int) -> None:
+def preview_command(obj: dict, edition: str | None, variant: str, output: Path | None, dpi: int) -> None:
     """Build, then render one PNG per spread and a contact sheet of them all."""
-    result = build(obj["root"], variant)
-    suffix = "" if variant == "print" else f"-{variant}"
-    folder = output or result.output.parent / f"preview{suffix}"
+    result = build(obj["root"], variant, edition=edition)
+    folder = output or result.output.parent / ("preview-" + result.output.stem.removeprefix(SLUG).strip("-")
+                                               if result.output.stem != SLUG else "preview")
     written = write_previews(result.output, folder, dpi)
     click.echo(f"{folder} ({len(written) - 1} spreads and contact.png)")
 
