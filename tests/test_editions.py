@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from booklet.build import build, prepare
 from booklet.cli import main
 from booklet.errors import BookletError
+from booklet.verify import pdf_fonts
 
 from .conftest import ROOT, page_texts
 
@@ -184,3 +185,28 @@ def test_shared_body_gives_the_same_pages_as_a_full_render(project: Path, tmp_pa
     full = tmp_path / "full.pdf"
     build(project, "screen", full, edition="b")
     assert page_texts(Path(outcome.message)) == page_texts(full)
+
+
+def test_edition_type_family_is_embedded_and_nothing_else(tmp_path: Path):
+    out = tmp_path / "region.pdf"
+    build(ROOT, "print", out, edition="region-eksempel")
+    fonts = {name.split("+")[-1] for name in pdf_fonts(PdfReader(out))}
+    assert any(name.startswith("Edition-Sans") for name in fonts), fonts
+    assert all(name.startswith(("Edition-Sans", "Booklet-Sans", "Booklet-Serif")) for name in fonts), fonts
+
+
+def test_edition_type_family_from_the_projects_fonts_and_missing_glyphs(project: Path, tmp_path: Path):
+    folder = write_edition(project, """name: "X"
+type_family:
+  name: "Source"
+  regular: fonts/SourceSans3-Regular.ttf
+  italic: fonts/SourceSans3-Italic.ttf
+  bold: fonts/SourceSans3-Bold.ttf
+  licence: fonts/OFL-SourceSans3.txt
+""")
+    assert prepare(project, edition="test").edition.data.type_family.regular.path == \
+        (project / "fonts/SourceSans3-Regular.ttf").resolve()
+    (folder / "edition.yaml").write_text((folder / "edition.yaml").read_text().replace(
+        "fonts/SourceSans3-Bold.ttf", "../../../fonts/SourceSans3-Bold.ttf"))
+    (found,) = problems_of(project, "test")
+    assert "'bold' must be a file inside the edition's folder" in found

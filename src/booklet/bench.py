@@ -82,7 +82,7 @@ def watch_rebuild(booklet: str, tmp: Path, root: Path, runs: int) -> list[float]
             if line.startswith("watching"):
                 break
         for run in range(runs):
-            word = ["altid", "gerne"][run % 2]
+            word = ["altid", "gerne", "typisk", "også", "nu", "faktisk", "ofte", "mest"][run]  # new text each time
             start = time.perf_counter()
             changed = original.replace("Min chef står til rådighed", f"Min chef står {word} til rådighed")
             wish.write_text(changed, encoding="utf-8")

@@ -19,7 +19,7 @@ import weasyprint
 from weasyprint import Document
 
 from .compose import MAX_TIGHTEN, VARIANTS, Plan, PlannedPage, build_date, compose, plan_pages
-from .editions import EditionSpec, load_edition, logo_cache
+from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
 from .finish import pdf_bytes, write_atomic
 from .fonts import check_fonts, declared_families
@@ -69,6 +69,16 @@ class Job:
         """The only folders the renderer may read."""
         own = [self.edition.folder, logo_cache(self.project)] if self.edition else []
         return [self.project.layouts, self.project.fonts, self.icc.parent, *own]
+
+    @property
+    def font_files(self) -> list[Path]:
+        """Font files beyond fonts/ that this job's text is set in (an edition's family)."""
+        return font_files(self.edition)
+
+    def families(self) -> set[str]:
+        """The only font families the PDF may hold."""
+        own = {EDITION_SANS} if self.font_files else set()
+        return declared_families(self.project.layouts / "css" / "1-fonts.css") | own
 
     def compose(self, include: set[str] | None = None) -> str:
         return compose(self.project, self.content, self.plan, self.variant, self.icc, self.date,
@@ -167,7 +177,7 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
     """One composition and layout of the pages in ``include`` (all when None)."""
     html = job.compose(include)
     problems = Problems(job.project.root)
-    check_fonts(job.project.layouts / "css" / "1-fonts.css", visible_text(html), problems)
+    check_fonts(job.project.layouts / "css" / "1-fonts.css", visible_text(html), problems, job.font_files)
     problems.raise_if_any()
     document = render_html(html, job.project.layouts.as_uri() + "/", job.roots, job.variant)
     return html, document, misfits(document, job.plan, include)
@@ -205,7 +215,8 @@ class FitCache:
 
     def __init__(self, job: Job):
         digest = hashlib.sha256(f"{job.variant} {weasyprint.__version__}".encode())
-        inputs = [*job.project.layouts.rglob("*.css"), *job.project.fonts.glob("*.[ot]tf"), job.icc]
+        inputs = [*job.project.layouts.rglob("*.css"), *job.project.fonts.glob("*.[ot]tf"), job.icc,
+                  *job.font_files]
         for path in sorted(inputs):
             digest.update(path.name.encode() + path.read_bytes())
         self.base = digest.hexdigest()
@@ -323,7 +334,7 @@ def finish(job: Job, html: str, document: Document, output: Path | None = None,
     seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
     default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
     data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache")
-    findings = check_pdf(data, job.variant, declared_families(job.project.layouts / "css" / "1-fonts.css"))
+    findings = check_pdf(data, job.variant, job.families())
     if not saddle_stitched:  # a handout is loose sheets: no signature of four
         findings = [f for f in findings if "multiple of 4" not in f.message]
     if findings:

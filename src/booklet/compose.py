@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 import yaml
+from markupsafe import Markup
 
 from .errors import BookletError
 from .load import Project
@@ -221,9 +222,13 @@ def compose(
     Pages not in ``include`` (default: all) are left empty but keep their place, so that
     another render can supply them (see build.py: the wish spreads shared by editions).
     """
-    from .editions import LOGO_WIDTH_MM, logo_for
+    from .editions import EDITION_SANS, LOGO_WIDTH_MM, font_faces, logo_for
 
     logo = logo_for(project, edition, variant, icc)
+    faces = font_faces(edition)
+    properties = {"logo-width": f"{LOGO_WIDTH_MM}mm"}
+    if faces:
+        properties["sans"] = Markup(f'"{EDITION_SANS}"')  # our constant: safe to leave unescaped in <style>
 
     template = environment(project).get_template("booklet.html")
     return template.render(
@@ -239,7 +244,8 @@ def compose(
         stylesheets=[*STYLESHEETS, f"css/variant-{variant}.css",
                      *(["css/handout.css"] if plan.handout else [])],
         colours=css_colours(project, variant, icc, edition),
-        properties={"logo-width": f"{LOGO_WIDTH_MM}mm"},
+        properties=properties,
+        font_faces=faces,
         base_href=(project.layouts.as_uri() + "/"),
         date=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

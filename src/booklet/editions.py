@@ -155,3 +155,22 @@ def logo_for(project: Project, edition: EditionSpec | None, variant: str, icc: P
 
 def logo_cache(project: Project) -> Path:
     return project.dist / ".cache" / "logos"
+
+
+EDITION_SANS = "Edition Sans"
+
+
+def font_faces(edition: EditionSpec | None) -> list[dict[str, str]]:
+    """@font-face rules for an edition's own type family (weight, style, file URL)."""
+    family = edition.data.type_family if edition else None
+    if family is None:
+        return []
+    faces = [("400", "normal", family.regular), ("400", "italic", family.italic),
+             ("600", "normal", family.semibold or family.bold), ("700", "normal", family.bold),
+             ("700", "italic", family.bold_italic or family.italic)]
+    return [{"family": EDITION_SANS, "weight": weight, "style": style, "src": asset.path.as_uri()}
+            for weight, style, asset in faces]
+
+
+def font_files(edition: EditionSpec | None) -> list[Path]:
+    return sorted({Path(face["src"].removeprefix("file://")) for face in font_faces(edition)})

@@ -287,9 +287,10 @@ URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 class AssetPath(Field):
     """A file inside the edition's own folder: no absolute paths, no '..', no URLs."""
 
-    def __init__(self, doc: str, *, suffixes: tuple[str, ...], optional: bool = False):
+    def __init__(self, doc: str, *, suffixes: tuple[str, ...], optional: bool = False, shared: str = ""):
         super().__init__(doc, optional=optional)
         self.suffixes = suffixes
+        self.shared = shared  # a project folder the value may also name, e.g. "fonts"
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value:
@@ -297,8 +298,12 @@ class AssetPath(Field):
         value = node.value.strip()
         if URL_SCHEME.match(value) or value.startswith(("/", "\\", "~")) or ".." in Path(value).parts:
             return ctx.error(node, f"'{self.name}' must be a file inside the edition's folder, not {value!r}")
-        path = (ctx.file.parent / value).resolve()
-        if not path.is_relative_to(ctx.file.parent.resolve()):
+        folder = ctx.file.parent.resolve()
+        if self.shared and Path(value).parts[0] == self.shared and not (folder / value).is_file():
+            folder = folder.parents[2] / self.shared  # source/editions/<slug>/ -> the project's folder
+            value = str(Path(*Path(value).parts[1:]))
+        path = (folder / value).resolve()
+        if not path.is_relative_to(folder):
             return ctx.error(node, f"'{self.name}' leads outside the edition's folder: {value!r}")
         if path.suffix.lower() not in self.suffixes:
             return ctx.error(node, f"'{self.name}' must be one of {', '.join(self.suffixes)}, not {value!r}")

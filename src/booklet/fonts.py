@@ -31,10 +31,11 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def check_fonts(css_file: Path, text: str, problems: Problems) -> None:
-    """Each declared face exists, and covers every character of the text (no fallback)."""
-    needed = {ord(c) for c in text if not c.isspace()}
-    for path in declared_fonts(css_file):
+def check_fonts(css_file: Path, text: str, problems: Problems, extra: list[Path] = ()) -> None:
+    """Each declared face (and an edition's own) exists, and covers every character of the
+    text (no fallback)."""
+    needed = {ord(c) for c in text if not c.isspace() and c != "\u00ad"}
+    for path in [*declared_fonts(css_file), *extra]:
         if not path.is_file():
             problems.add(css_file, 0, f"font file is missing: {path.name} (expected in fonts/)")
             continue

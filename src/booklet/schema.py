@@ -204,6 +204,24 @@ class OrganisationPage(Record):
                    optional=True)
 
 
+FONT = (".ttf", ".otf")
+
+
+class TypeFamily(Record):
+    """An edition's own type family for the text (quotes keep the booklet's serif)."""
+
+    name = Text("The family's name.")
+    regular = AssetPath("Regular face: a file in the edition's folder, or fonts/<file>.", suffixes=FONT,
+                        shared="fonts")
+    italic = AssetPath("Italic face.", suffixes=FONT, shared="fonts")
+    bold = AssetPath("Bold face.", suffixes=FONT, shared="fonts")
+    semibold = AssetPath("Semibold face (default: the bold one).", suffixes=FONT, shared="fonts",
+                         optional=True)
+    bold_italic = AssetPath("Bold italic face (default: the italic one).", suffixes=FONT, shared="fonts",
+                            optional=True)
+    licence = AssetPath("The family's licence, shipped beside it.", suffixes=(".txt", ".md"), shared="fonts")
+
+
 class Edition(Record):
     """``source/editions/<slug>/edition.yaml``: an organisation's livery and its own pages."""
 
@@ -220,5 +238,7 @@ class Edition(Record):
     foreword = Nested("The organisation's own foreword.", EditionForeword, optional=True)
     about = Nested("A page about the organisation, placed in the back matter.", OrganisationPage,
                    optional=True)
+    type_family = Nested("A type family for the text, from the edition's folder or fonts/.", TypeFamily,
+                         optional=True)
     wishes = ListOf("Which wishes to include and in what order (numbers or slugs); default all.",
                     WishKey("A wish."), optional=True)

@@ -41,8 +41,14 @@ def watch(root: Path, variant: str, edition: str | None, echo: Callable[[str], N
     project = Project.at(root)
     folders = [project.source, project.layouts, project.fonts]
     rebuild(project.root, variant, edition, echo)
-    echo(f"watching {', '.join(f.name + '/' for f in folders)} (Ctrl-C to stop)")
-    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=200, step=50):
+    armed = False
+    # The watcher is set up on the generator's first step: announce it only once it has
+    # yielded (an empty timeout), so no edit made after the announcement can be missed.
+    for changes in watchfiles.watch(*folders, stop_event=stop, debounce=200, step=50,
+                                    yield_on_timeout=True, rust_timeout=200):
+        if not armed:
+            armed = True
+            echo(f"watching {', '.join(f.name + '/' for f in folders)} (Ctrl-C to stop)")
         names = sorted({str(Path(path).relative_to(project.root)) for _, path in changes
                         if Path(path).suffix.lower() in INPUTS})
         if not names:  # an editor's or sed's temporary file, come and gone
