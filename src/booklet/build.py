@@ -282,7 +282,8 @@ def misfit_message(m: Misfit, plan: Plan) -> str:
 
 @dataclass
 class Body:
-    """The wish spreads, laid out once and shared by every edition whose body is the same."""
+    """The pages every edition has in common (the wish spreads and the publisher's pages),
+    laid out once and shared by every edition whose body is the same."""
 
     key: str
     document: Document
@@ -290,8 +291,12 @@ class Body:
     keep_whole: dict[str, frozenset[str]]
 
 
+EDITION_KINDS = ("cover", "back_cover", "edition_foreword", "organisation", "blank")
+
+
 def body_ids(plan: Plan) -> set[str]:
-    return {p.id for p in plan.pages.values() if p.kind in ("letter", "reply")}
+    """Pages an edition does not make its own: everything but its covers and own pages."""
+    return {p.id for p in plan.pages.values() if p.kind not in EDITION_KINDS}
 
 
 def body_key(job: Job) -> str:
@@ -300,10 +305,11 @@ def body_key(job: Job) -> str:
 
 
 def render_body(job: Job) -> Body:
+    key = body_key(job)  # before layout tightens the plan: the key is of the untightened markup
     _, document, bad = layout(job, body_ids(job.plan))
     if bad:
         raise BookletError([misfit_message(m, job.plan) for m in bad])
-    return Body(body_key(job), document, job.plan.levels(), {p.id: p.keep_whole for p in job.plan.sequence})
+    return Body(key, document, job.plan.levels(), {p.id: p.keep_whole for p in job.plan.sequence})
 
 
 def render(job: Job, body: Body | None = None) -> tuple[str, Document]:

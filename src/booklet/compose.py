@@ -106,10 +106,10 @@ def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
     own = edition.data.foreword if edition else None
     forewords = [("forord", "foreword")]
     if own is not None:
-        mine = ("forord-" + edition.slug, "edition_foreword")
+        mine = ("forord-udgave", "edition_foreword")  # ids free of the slug: editions share the rest
         forewords = [mine] if own.placement == "replace" else [mine, *forewords]
     front = [("om-haeftet", "guide"), *forewords]
-    back = [("om-" + edition.slug, "organisation")] if edition and edition.data.about else []
+    back = [("om-udgave", "organisation")] if edition and edition.data.about else []
     if len(front) % 2:  # the introduction must open a spread
         front.pop(0)
         back.append(("om-haeftet", "guide"))
