@@ -228,7 +228,7 @@ def compose(
     faces = font_faces(edition)
     properties = {"logo-width": f"{LOGO_WIDTH_MM}mm"}
     if faces:
-        properties["sans"] = Markup(f'"{EDITION_SANS}"')  # our constant: safe to leave unescaped in <style>
+        properties["display"] = Markup(f'"{EDITION_SANS}"')  # our constant: safe unescaped in <style>
 
     template = environment(project).get_template("booklet.html")
     return template.render(

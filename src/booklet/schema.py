@@ -208,7 +208,8 @@ FONT = (".ttf", ".otf")
 
 
 class TypeFamily(Record):
-    """An edition's own type family for the text (quotes keep the booklet's serif)."""
+    """An edition's own type family for headings and titles. The running text keeps the
+    booklet's: every page's fit was found for it, and a wider family would not fit."""
 
     name = Text("The family's name.")
     regular = AssetPath("Regular face: a file in the edition's folder, or fonts/<file>.", suffixes=FONT,
@@ -238,7 +239,8 @@ class Edition(Record):
     foreword = Nested("The organisation's own foreword.", EditionForeword, optional=True)
     about = Nested("A page about the organisation, placed in the back matter.", OrganisationPage,
                    optional=True)
-    type_family = Nested("A type family for the text, from the edition's folder or fonts/.", TypeFamily,
+    type_family = Nested("A type family for headings and titles, from the edition's folder or fonts/.",
+                         TypeFamily,
                          optional=True)
     wishes = ListOf("Which wishes to include and in what order (numbers or slugs); default all.",
                     WishKey("A wish."), optional=True)
