@@ -7,17 +7,16 @@ publisher instead of page numbers.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import ArrayObject, NameObject, TextStringObject
+from pypdf import PdfReader
 
 from .build import Job, Result, finish, prepare, render
 from .compose import plan_handout
 from .errors import BookletError
 from .finish import write_atomic
+from .impose import two_up
 from .schema import Wish
 
 LAYOUTS = ("a5", "a4")
@@ -71,27 +70,10 @@ def handout(root: Path | str, key: str, edition: str | None = None, layout: str 
 def side_by_side(data: bytes, title: str) -> bytes:
     """Both A5 pages on one landscape A4 sheet, scaled evenly to sit inside safe margins."""
     reader = PdfReader(io.BytesIO(data))
-    left, right = reader.pages[0], reader.pages[1]
-    width, height = float(left.mediabox.width), float(left.mediabox.height)
+    width, height = (float(v) for v in reader.pages[0].trimbox[2:])
     sheet_w, sheet_h = A4_LANDSCAPE
     scale = min((sheet_w - 2 * SAFE_MARGIN) / (2 * width), (sheet_h - 2 * SAFE_MARGIN) / height)
-    x0 = (A4_LANDSCAPE[0] - 2 * width * scale) / 2
-    y0 = (A4_LANDSCAPE[1] - height * scale) / 2
-    sheet = PageObject.create_blank_page(width=A4_LANDSCAPE[0], height=A4_LANDSCAPE[1])
-    for index, page in enumerate((left, right)):
-        place = Transformation().scale(scale).translate(x0 + index * width * scale, y0)
-        sheet.merge_transformed_page(page, place)
-    writer = PdfWriter()
-    writer.add_page(sheet)
-    writer.add_metadata({**{k: v for k, v in (reader.metadata or {}).items()}, "/Title": title})
-    writer.add_outline_item(title=title, page_number=0)
-    if "/Lang" in reader.trailer["/Root"]:
-        writer._root_object[NameObject("/Lang")] = TextStringObject(reader.trailer["/Root"]["/Lang"])
-    digest = hashlib.md5(data).hexdigest().encode()  # a stable file ID: the same input, the same bytes
-    writer._ID = ArrayObject([TextStringObject(digest.decode()), TextStringObject(digest.decode())])
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    return two_up(data, reader, [(0, 1)], scale=scale, title=title)
 
 
 def handout_all(root: Path | str, edition: str | None = None, layout: str = "a5",

@@ -67,31 +67,42 @@ def impose(source: Path, target: Path) -> int:
         raise BookletError(f"{target}: the imposed PDF would overwrite its own input")
     data, reader = _read(source)
     order = sheet_order(len(reader.pages))
+    write_atomic(two_up(data, reader, order, duplex=True), target)
+    return len(order)
+
+
+def two_up(data: bytes, reader: PdfReader, sides: list[tuple[int, int]], *, scale: float = 1.0,
+           duplex: bool = False, title: str | None = None) -> bytes:
+    """Pairs of pages, cropped to their TrimBox, side by side on landscape A4 sheets: centred,
+    meeting on the centre line, at ``scale`` (1 = 100 %). Used by `impose` and by the A4 handout."""
     writer = PdfWriter()
     writer.pdf_header = b"%PDF-1.7"
-    forms = [_page_form(writer, page, number) for number, page in enumerate(reader.pages, start=1)]
+    used = sorted({i for side in sides for i in side})
+    forms = {i: _page_form(writer, reader.pages[i], i + 1, scale) for i in used}
     width, height = SHEET
-    for left, right in order:
-        # The pair is centred; the pages meet on the sheet's centre line, where it is folded.
-        placed = ((left, width / 2 - _size(reader.pages[left])[0]), (right, width / 2))
+    for left, right in sides:
+        placed = ((left, width / 2 - _size(reader.pages[left])[0] * scale), (right, width / 2))
         drawn, ops = DictionaryObject(), []
         for index, x in placed:
             trim = [float(v) for v in reader.pages[index].trimbox]
-            y = (height - (trim[3] - trim[1])) / 2
+            y = (height - (trim[3] - trim[1]) * scale) / 2
             name = f"/P{index + 1}"
             drawn[NameObject(name)] = forms[index]
-            ops.append(f"q 1 0 0 1 {_num(x - trim[0])} {_num(y - trim[1])} cm {name} Do Q\n")
+            ops.append(f"q {_num(scale)} 0 0 {_num(scale)} {_num(x - trim[0] * scale)} "
+                       f"{_num(y - trim[1] * scale)} cm {name} Do Q\n")
         side = writer.add_blank_page(width, height)
         side[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): drawn})
         contents = DecodedStreamObject()
         contents.set_data("".join(ops).encode())
         side.replace_contents(contents.flate_encode())
-    _document(writer, reader, data)
+    _document(writer, reader, data, duplex)
+    if title:
+        writer.add_metadata({"/Title": title})
+        writer.add_outline_item(title=title, page_number=0)
     writer.compress_identical_objects()  # objects the pages share, cloned more than once
     out = io.BytesIO()
     writer.write(out)
-    write_atomic(out.getvalue(), target)
-    return len(order)
+    return out.getvalue()
 
 
 def _read(source: Path) -> tuple[bytes, PdfReader]:
@@ -119,9 +130,9 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _page_form(writer: PdfWriter, page: PageObject, number: int) -> IndirectObject:
+def _page_form(writer: PdfWriter, page: PageObject, number: int, scale: float = 1.0) -> IndirectObject:
     """The page as a form XObject clipped to its TrimBox, its content stream unchanged."""
-    width, height = _size(page)
+    width, height = (v * scale for v in _size(page))
     if page.rotation % 360:
         raise BookletError(f"page {number} is rotated ({page.rotation}°): impose the unrotated PDF")
     if width > SHEET[0] / 2 + TOLERANCE or height > SHEET[1] + TOLERANCE:
@@ -143,7 +154,7 @@ def _page_form(writer: PdfWriter, page: PageObject, number: int) -> IndirectObje
     return writer._add_object(form.flate_encode())
 
 
-def _document(writer: PdfWriter, reader: PdfReader, data: bytes) -> None:
+def _document(writer: PdfWriter, reader: PdfReader, data: bytes, duplex: bool) -> None:
     """Title and the rest of the metadata, language, output intent, print dialog defaults, /ID."""
     info = reader.metadata or {}
     producer = "; ".join(p for p in (info.get("/Producer"), f"imposed with pypdf {pypdf.__version__}") if p)
@@ -153,11 +164,11 @@ def _document(writer: PdfWriter, reader: PdfReader, data: bytes) -> None:
     for key in ("/Lang", "/OutputIntents"):
         if key in catalog:
             root[NameObject(key)] = catalog.raw_get(key).clone(writer)
-    # Preselect duplex on the short edge and no "fit to page" in viewers that honour these.
-    root[NameObject("/ViewerPreferences")] = DictionaryObject({
-        NameObject("/Duplex"): NameObject("/DuplexFlipShortEdge"),
-        NameObject("/PrintScaling"): NameObject("/None"),
-    })
+    # No "fit to page" (and, for a booklet, duplex on the short edge) in viewers that honour these.
+    preferences = DictionaryObject({NameObject("/PrintScaling"): NameObject("/None")})
+    if duplex:
+        preferences[NameObject("/Duplex")] = NameObject("/DuplexFlipShortEdge")
+    root[NameObject("/ViewerPreferences")] = preferences
     # pypdf writes no /ID unless asked, and would make a random one: derive it from the input.
     digest = ByteStringObject(hashlib.sha256(b"impose-a4\0" + data).digest()[:16])
     writer._ID = ArrayObject([digest, digest])
