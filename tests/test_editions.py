@@ -173,18 +173,20 @@ def test_editions_command_builds_all_and_one_failure_does_not_stop_the_others(pr
                      "kaere-chef-kaere-ledere-region-eksempel-screen.pdf"]
 
 
-def test_shared_body_gives_the_same_pages_as_a_full_render(project: Path, tmp_path: Path):
-    """An edition combined from a shared body has the same text on every page as a full build."""
+def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_path: Path):
+    """An edition combined from a shared body, after another edition used it, is byte for
+    byte the PDF that `booklet build --edition` writes (WeasyPrint 70 adds the crop marks to a
+    page each time it draws it: the shared pages must not collect them)."""
     from booklet.batch import build_one
 
     write_edition(project, 'name: "A"\ncover_line: "Udgivet i samarbejde med A"\n', slug="a")
     write_edition(project, 'name: "B"\ncover_line: "Udgivet i samarbejde med B"\n', slug="b")
-    assert build_one(str(project), "a", "screen", str(tmp_path)).ok
-    outcome = build_one(str(project), "b", "screen", str(tmp_path))  # reuses a's body
+    assert build_one(str(project), "a", "print", str(tmp_path)).ok
+    outcome = build_one(str(project), "b", "print", str(tmp_path))  # reuses a's body
     assert outcome.ok, outcome.message
     full = tmp_path / "full.pdf"
-    build(project, "screen", full, edition="b")
-    assert page_texts(Path(outcome.message)) == page_texts(full)
+    build(project, "print", full, edition="b")
+    assert Path(outcome.message).read_bytes() == full.read_bytes()
 
 
 def test_edition_type_family_is_embedded_and_nothing_else(tmp_path: Path):

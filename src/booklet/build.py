@@ -6,6 +6,7 @@ leaves earlier outputs untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html as htmllib
 import json
@@ -289,6 +290,25 @@ class Body:
     document: Document
     levels: dict[str, int]
     keep_whole: dict[str, frozenset[str]]
+    layers: list[list | None] = field(default_factory=list)  # each page's background, as laid out
+
+    def __post_init__(self) -> None:
+        self.layers = [None if layers is None else list(layers)  # copies, not the live lists
+                       for layers in map(_layers, self.document.pages)]
+
+    def pages(self, start: int, stop: int) -> list:
+        """Pages to draw again: WeasyPrint 70 inserts the crop-marks layer into a page's
+        background each time it draws the page, so restore the layers as laid out."""
+        for index in range(start, stop):
+            layers = _layers(self.document.pages[index])
+            if layers is not None:
+                layers[:] = self.layers[index]
+        return self.document.pages[start:stop]
+
+
+def _layers(page) -> list | None:
+    background = page._page_box.background
+    return None if background is None else background.layers
 
 
 EDITION_KINDS = ("cover", "back_cover", "edition_foreword", "organisation", "blank")
@@ -305,11 +325,13 @@ def body_key(job: Job) -> str:
 
 
 def render_body(job: Job) -> Body:
-    key = body_key(job)  # before layout tightens the plan: the key is of the untightened markup
-    _, document, bad = layout(job, body_ids(job.plan))
+    """Lay the shared pages out on a copy of the job, leaving the caller's plan untightened."""
+    own = dataclasses.replace(job)  # a fresh plan
+    key = body_key(own)
+    _, document, bad = layout(own, body_ids(own.plan))
     if bad:
-        raise BookletError([misfit_message(m, job.plan) for m in bad])
-    return Body(key, document, job.plan.levels(), {p.id: p.keep_whole for p in job.plan.sequence})
+        raise BookletError([misfit_message(m, own.plan) for m in bad])
+    return Body(key, document, own.plan.levels(), {p.id: p.keep_whole for p in own.plan.sequence})
 
 
 def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
@@ -321,12 +343,13 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         for id in ids:
             job.plan.pages[id].tighten = body.levels.get(id, 0)
             job.plan.pages[id].keep_whole = body.keep_whole.get(id, frozenset())
-        html, own, bad = layout(job, set(job.plan.pages) - ids)
+        _, own, bad = layout(job, set(job.plan.pages) - ids)
         pages = []
         for page in job.plan.sequence:
-            source = body.document if page.id in ids else own
-            pages += source.pages[page.number - 1:page.number - 1 + page.span]
+            start, stop = page.number - 1, page.number - 1 + page.span
+            pages += body.pages(start, stop) if page.id in ids else own.pages[start:stop]
         document = own.copy(pages)
+        html = job.compose()  # the whole booklet's markup at the final levels: the same either way
     if bad:
         raise BookletError([misfit_message(m, job.plan) for m in bad])
     if len(document.pages) != job.plan.total and job.plan.handout is None:
