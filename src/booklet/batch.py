@@ -8,7 +8,6 @@ organisation pages are rendered per edition. One failing edition does not stop t
 from __future__ import annotations
 
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -69,7 +68,3 @@ def build_editions(root: Path, slugs: list[str], variant: str, jobs: int, folder
             outcomes[outcome.slug] = outcome
             progress(outcome, done, len(slugs))
     return [outcomes[slug] for slug in slugs]
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -57,6 +57,7 @@ class Job:
     date: datetime
     edition: EditionSpec | None = None
     plan: Plan = field(init=False)
+    body_key: str | None = field(default=None, init=False)  # see body_key()
 
     def __post_init__(self) -> None:
         self.plan = plan_pages(self.content, self.edition)
@@ -320,8 +321,12 @@ def body_ids(plan: Plan) -> set[str]:
 
 
 def body_key(job: Job) -> str:
-    """Two jobs share a body when its untightened markup (pages, numbers, colours) is the same."""
-    return hashlib.sha256(job.compose(body_ids(job.plan)).encode() + job.icc.read_bytes()).hexdigest()
+    """Two jobs share a body when its untightened markup (pages, numbers, colours) is the same.
+    Taken once per job, before layout tightens its plan."""
+    if job.body_key is None:
+        markup = job.compose(body_ids(job.plan)).encode()
+        job.body_key = hashlib.sha256(markup + job.icc.read_bytes()).hexdigest()
+    return job.body_key
 
 
 def render_body(job: Job) -> Body:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .batch import Outcome, build_editions, default_jobs
 from .build import SLUG, build, layout, misfit_message, prepare, skip_pages
 from .compose import VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
@@ -18,9 +18,7 @@ from .handout import LAYOUTS, handout, handout_all
 from .impose import cli_command as impose_command
 from .load import Project
 from .preflight import cli_command as preflight_command
-from .preview import write_previews
 from .typography import report
-from .watch import watch
 
 log = logging.getLogger("booklet")
 
@@ -112,7 +110,8 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
 
 @main.command("editions")
 @click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=default_jobs, show_default="all cores",
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=lambda: len(os.sched_getaffinity(0))
+              if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, show_default="all cores",
               help="Worker processes.")
 @click.pass_obj
 def editions_command(obj: dict, variant: str, jobs: int) -> None:
@@ -122,9 +121,11 @@ def editions_command(obj: dict, variant: str, jobs: int) -> None:
     if not slugs:
         raise BookletError(f"no editions in {project.source / EDITIONS_DIR}")
 
-    def progress(outcome: Outcome, done: int, total: int) -> None:
+    def progress(outcome, done: int, total: int) -> None:
         state = "ok" if outcome.ok else "FAILED"
         click.echo(f"[{done}/{total}] {outcome.slug}: {state} ({outcome.seconds:.1f} s)", err=True)
+
+    from .batch import build_editions  # multiprocessing: only for this command
 
     outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress)
     width = max(len("edition"), *(len(o.slug) for o in outcomes))
@@ -178,6 +179,8 @@ def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str 
 @click.pass_obj
 def watch_command(obj: dict, edition: str | None, variant: str) -> None:
     """Rebuild whenever source/, layouts/ or fonts/ change; keep watching after errors."""
+    from .watch import watch  # watchfiles: only for this command
+
     try:
         watch(obj["root"], variant, edition, lambda line: click.echo(line, err=line.startswith("source")))
     except KeyboardInterrupt:
@@ -196,6 +199,8 @@ def preview_command(obj: dict, edition: str | None, variant: str, output: Path |
     result = build(obj["root"], variant, edition=edition)
     folder = output or result.output.parent / ("preview-" + result.output.stem.removeprefix(SLUG).strip("-")
                                                if result.output.stem != SLUG else "preview")
+    from .preview import write_previews
+
     written = write_previews(result.output, folder, dpi)
     click.echo(f"{folder} ({len(written) - 1} spreads and contact.png)")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,8 +160,14 @@ LABELS = {
 
 def environment(project: Project) -> jinja2.Environment:
     """The one Jinja2 environment: templates from layouts/ only, autoescape on."""
+    return _environment(project.layouts / "templates")
+
+
+@lru_cache(maxsize=8)
+def _environment(templates: Path) -> jinja2.Environment:
+    # Kept per folder so templates compile once; Jinja re-reads a template whose file changed.
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(project.layouts / "templates"),
+        loader=jinja2.FileSystemLoader(templates),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
