@@ -357,7 +357,7 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         html = job.compose()  # the whole booklet's markup at the final levels: the same either way
     if bad:
         raise BookletError([misfit_message(m, job.plan) for m in bad])
-    if len(document.pages) != job.plan.total and job.plan.handout is None:
+    if len(document.pages) != job.plan.total:
         raise BookletError(f"the booklet has {len(document.pages)} pages; the plan has {job.plan.total}")
     return html, document
 
@@ -368,9 +368,7 @@ def finish(job: Job, html: str, document: Document, output: Path | None = None,
     seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
     default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
     data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache")
-    findings = check_pdf(data, job.variant, job.families())
-    if not saddle_stitched:  # a handout is loose sheets: no signature of four
-        findings = [f for f in findings if "multiple of 4" not in f.message]
+    findings = check_pdf(data, job.variant, job.families(), saddle_stitched)
     if findings:
         raise BookletError([f"verify: {f}" for f in findings])
     target = output or job.default_output()

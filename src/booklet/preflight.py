@@ -99,11 +99,13 @@ class Report:
         return next(check for check in self.checks if check.name == name)
 
 
-def preflight(data: bytes, variant: str, families: set[str] | None = None) -> Report:
+def preflight(data: bytes, variant: str, families: set[str] | None = None,
+              saddle_stitched: bool = True) -> Report:
     """Check a PDF as the print or the screen variant of the booklet.
 
     ``families``: the font families the PDF may use (WeasyPrint names a font after its
-    @font-face family); None allows any font and only lists them.
+    @font-face family); None allows any font and only lists them. ``saddle_stitched``: a
+    booklet, whose page count must be a multiple of 4 (not a handout's loose sheets).
     """
     if variant not in VARIANTS:
         raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
@@ -111,7 +113,7 @@ def preflight(data: bytes, variant: str, families: set[str] | None = None) -> Re
     scans = [_scan_page(reader, page, number) for number, page in enumerate(reader.pages, start=1)]
     fonts = _fonts(reader, scans)
     checks = [_check_boxes(reader, variant)]
-    if variant == "print":
+    if variant == "print" and saddle_stitched:
         checks.append(_check_page_count(len(reader.pages)))
     checks.append(_check_fonts(fonts, families))
     if variant == "print":
