@@ -11,6 +11,7 @@ import hashlib
 import html as htmllib
 import json
 import logging
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,13 +20,13 @@ from pathlib import Path
 import weasyprint
 from weasyprint import Document
 
-from .compose import MAX_TIGHTEN, VARIANTS, Plan, PlannedPage, build_date, compose, plan_pages
+from .compose import LAST_STEP, VARIANTS, Fit, Plan, PlannedPage, build_date, compose, plan_pages, size_pt
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
 from .finish import pdf_bytes, write_atomic
-from .fonts import check_fonts, declared_families
+from .fonts import check_fonts, declared_families, declared_fonts
 from .load import Project
-from .render import Misfit, misfits, render_html
+from .render import Band, Misfit, bands, misfits, render_html
 from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
 from .verify import check_pdf
@@ -42,7 +43,7 @@ class Result:
 
     output: Path
     pages: int
-    tightened: dict[str, int] = field(default_factory=dict)
+    sizes: dict[str, float] = field(default_factory=dict)  # each fixed page's body size, in pt
     notes: list[str] = field(default_factory=list)
 
 
@@ -134,10 +135,9 @@ def visible_text(html: str) -> str:
 
 
 def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, list[Misfit]]:
-    """Compose and render until every page fits and reads well:
-
-    - a spread that overflows is tightened one level (both sides together);
-    - the repair step keeps whole the word that ends a third hyphenated line in a row.
+    """Compose and render until every page fits and reads well: each spread (both sides
+    together, so a conversation shares one type size) is set at the largest size that fits
+    (Copyfit), with the repair step keeping whole the words whose hyphenation reads badly.
 
     Pages are independent (each is one atomic box), so the search lays out only the pages
     not yet settled, the others standing in as empty placeholders, and the cache settles
@@ -150,23 +150,23 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
     fitted = {p.id for p in plan.fitted() if p.id in wanted}
     cache = FitCache(job)
     settled = cache.apply(plan) & fitted
-    repairs = 0
+    searches = [Copyfit([p for p in plan.fitted() if p.group == group])
+                for group in dict.fromkeys(plan.pages[id].group for id in sorted(fitted - settled))]
     while pending := fitted - settled:
         whole = pending == fitted  # nothing settled yet: this render may be the final one
         subset = include if whole else pending
         html, document, bad = _render(job, subset)
-        overflowing = [m for m in bad if m.over_mm > 0]
-        if bad and not overflowing:
-            return html, document, bad  # misplaced, not overflowing: tightening cannot help
-        if any(plan.pages[m.id].tighten >= MAX_TIGHTEN for m in overflowing):
-            return html, document, overflowing
-        for m in overflowing:
-            log.info("%s: %.1f mm over at level %d", m.label, m.over_mm, plan.pages[m.id].tighten)
-        stepped = {p.id for p in plan.tighten([m.id for m in overflowing])}
-        repaired = repair(plan, document, subset, stepped) if repairs < MAX_REPAIRS else set()
-        repairs += bool(repaired)
-        settled |= pending - stepped - repaired  # these fit and read well as they are
-        if whole and not stepped and not repaired:
+        if any(m.over_mm <= 0 for m in bad):
+            return html, document, [m for m in bad if m.over_mm <= 0]  # misplaced: no size helps
+        over = {m.id: m.over_mm for m in bad}
+        measured = bands(document, plan, subset)
+        words = repairs(plan, document, subset)
+        outcomes = {search: search.update(over, measured, words) for search in searches if not search.done}
+        failed = [m for m in bad if any(o == "overflow" and m.id in s.ids for s, o in outcomes.items())]
+        if failed:
+            return html, document, failed
+        settled |= {id for search in outcomes if search.done for id in search.ids}
+        if whole and all(o == "fits" for o in outcomes.values()):  # every page as rendered
             cache.store(plan)
             return html, document, []
     html, document, bad = _render(job, include)
@@ -185,20 +185,122 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
     return html, document, misfits(document, job.plan, include)
 
 
-MAX_REPAIRS = 4  # rounds of the typographic repair step
+MAX_REPAIRS = 4  # rounds of the typographic repair step, per spread
+MM_PER_STEP = 4.5  # about how much less a full page takes at each copyfit step
 
 
-def repair(plan: Plan, document: Document, include: set[str] | None, skip: set[str]) -> set[str]:
-    """Keep whole, on its own page, each word that ends a third hyphenated line in a row
-    (except on the pages in ``skip``, about to be laid out anew); returns the pages changed."""
-    changed = set()
+class Copyfit:
+    """The search for the largest size at which a spread (or a single page) fits: the first
+    try is at its largest size; from how far that overflows it guesses a step, then halves
+    the range between the largest step known to overflow and the smallest known to fit.
+
+    At each step a wish side is laid out with the units below its quote band set under it
+    (see render.Band), and a fitting layout is repaired (words kept whole) before it counts.
+    The search is done when the step after one that overflows fits as it is."""
+
+    def __init__(self, pages: list[PlannedPage]):
+        self.pages = pages
+        self.ids = {p.id for p in pages}
+        self.overflows = pages[0].first_step - 1  # the largest step known to overflow
+        self.worst = 0.0  # how far, in mm
+        self.fits: int | None = None  # the smallest step known to fit
+        self.fit_words: list[frozenset[str]] = []  # the words kept whole when it did
+        self.repairs = 0
+        self.splits: dict[tuple[str, int], int | None] = {}  # known splits, by page and step
+        self.done = False
+        for page in pages:
+            page.step, page.split = page.first_step, None
+
+    def update(self, over: dict[str, float], measured: dict[str, Band], words: dict[str, set[str]]) -> str:
+        """Take in a render of the pages as they are set up; set them up for the next one.
+        Returns what it showed: 'split' (a side's units belong elsewhere), 'repaired',
+        'overflow' (at the smallest size: the search has failed), 'fits' (done, as rendered),
+        'settled' (done at a step rendered before) or 'tries' (another step)."""
+        step = self.pages[0].step
+        if not self._split_right(step, measured):
+            return "split"
+        overflow = max(over.get(p.id, 0.0) for p in self.pages)
+        if overflow > 0:
+            if step >= LAST_STEP and self.fits == step:
+                # words kept whole at the smallest size made it overflow: set it as it fitted,
+                # and leave what they were to mend to the report
+                for page, words in zip(self.pages, self.fit_words, strict=True):
+                    page.keep_whole = words
+                self.done = True
+                return "settled"
+            if step >= LAST_STEP:
+                return "overflow"
+            log.info("%s: %.1f mm over at %.1f pt", self.label, overflow, size_pt(step))
+            self.overflows, self.worst = step, overflow
+            if self.fits is not None and self.fits <= step:
+                self.fits = None  # words kept whole since then made it overflow
+            if self.fits == step + 1 and self.fit_words == self._words():
+                self._go(step + 1)  # as it was laid out and found to fit
+                self.done = True
+                return "settled"
+        else:
+            new = {p.id: words.get(p.id, set()) - p.keep_whole for p in self.pages}
+            if step >= LAST_STEP:
+                self.fits, self.fit_words = step, self._words()  # what to fall back on
+            if any(new.values()) and self.repairs < MAX_REPAIRS:
+                self.repairs += 1
+                for page in self.pages:
+                    if new[page.id]:
+                        log.info("%s: keeping whole %s", page.label, ", ".join(sorted(new[page.id])))
+                        page.keep_whole |= new[page.id]
+                self.splits.clear()  # the words move lines, and maybe the band's end
+                return "repaired"
+            self.fits, self.fit_words = step, self._words()
+            if self.overflows == step - 1:
+                self.done = True
+                return "fits"
+        self._go(self._next())
+        return "tries"
+
+    def _split_right(self, step: int, measured: dict[str, Band]) -> bool:
+        """Whether each side's units were set beside and under the band as they should be at
+        this step; if not, the split to lay them out with next."""
+        right = True
+        for page in self.pages:
+            if page.id not in measured:
+                continue
+            known, split = measured[page.id].split(page.split)
+            if not known and self.splits.get((page.id, step), -1) == page.split:
+                known, split = True, page.split  # as a layout with every unit beside the band found
+            if known:
+                self.splits[page.id, step] = split
+            right &= known and split == page.split
+            page.split = split if known else None  # unknown: lay every unit beside the band
+        return right
+
+    @property
+    def label(self) -> str:
+        """The spread's name (a wish), or the page's."""
+        return self.pages[0].label.split(",")[0]
+
+    def _words(self) -> list[frozenset[str]]:
+        return [p.keep_whole for p in self.pages]
+
+    def _next(self) -> int:
+        if self.fits is None:  # guess from how far the last try overflowed
+            return min(self.overflows + max(1, math.ceil(self.worst / MM_PER_STEP)), LAST_STEP)
+        return (self.overflows + self.fits) // 2
+
+    def _go(self, step: int) -> None:
+        for page in self.pages:
+            page.step = step
+            page.split = self.splits.get((page.id, step), page.split)
+
+
+def repairs(plan: Plan, document: Document, include: set[str] | None) -> dict[str, set[str]]:
+    """Page id -> the words to keep whole there: each that ends a third hyphenated line in a
+    row, and each whose tail alone would be a paragraph's last line."""
+    found: dict[str, set[str]] = {}
     for number, words in words_to_keep_whole(inspect(document, skip_pages(plan, include))).items():
         page = plan.at(number)
-        if page is not None and page.id not in skip and not words <= page.keep_whole:
-            log.info("%s: keeping whole %s", page.label, ", ".join(sorted(words - page.keep_whole)))
-            page.keep_whole = page.keep_whole | words
-            changed.add(page.id)
-    return changed
+        if page is not None:
+            found.setdefault(page.id, set()).update(words)
+    return found
 
 
 def skip_pages(plan: Plan, include: set[str] | None) -> set[int]:
@@ -208,7 +310,7 @@ def skip_pages(plan: Plan, include: set[str] | None) -> set[int]:
 
 
 class FitCache:
-    """Remembers, per page, the tightening level and kept-whole words that made it fit and
+    """Remembers, per page, the copyfit (step, split, kept-whole words) that made it fit and
     read well. A page's fit depends only on its own content, its side and the stylesheets,
     so a cached entry is exactly what a cold search would find again, and an edit makes
     only the touched spread search anew (which is what keeps `booklet watch` quick)."""
@@ -217,8 +319,8 @@ class FitCache:
 
     def __init__(self, job: Job):
         digest = hashlib.sha256(f"{job.variant} {weasyprint.__version__}".encode())
-        inputs = [*job.project.layouts.rglob("*.css"), *job.project.fonts.glob("*.[ot]tf"), job.icc,
-                  *job.font_files]
+        inputs = [*job.project.layouts.rglob("*.css"), *job.project.layouts.rglob("*.html"),
+                  *declared_fonts(job.project.layouts / "css" / "1-fonts.css"), job.icc, *job.font_files]
         for path in sorted(inputs):
             digest.update(path.name.encode() + path.read_bytes())
         self.base = digest.hexdigest()
@@ -259,7 +361,9 @@ class FitCache:
             sides = [found.get(q.id) for q in plan.fitted() if q.group == page.group]
             if all(isinstance(e, dict) for e in sides):
                 entry = found[page.id]
-                page.tighten = min(max(int(entry.get("level", 0)), 0), MAX_TIGHTEN)
+                page.step = min(max(int(entry.get("step", page.first_step)), page.first_step), LAST_STEP)
+                split = entry.get("split")
+                page.split = int(split) if isinstance(split, int) else None
                 page.keep_whole = frozenset(str(w) for w in entry.get("keep_whole", []))
                 known.add(page.id)
         return known
@@ -268,7 +372,8 @@ class FitCache:
         entries = self._read()
         for page in plan.fitted():
             entries.pop(self.key(page), None)
-            entries[self.key(page)] = {"level": page.tighten, "keep_whole": sorted(page.keep_whole)}
+            entries[self.key(page)] = {"step": page.step, "split": page.split,
+                                       "keep_whole": sorted(page.keep_whole)}
         entries = dict(list(entries.items())[-self.LIMIT:])
         try:
             write_atomic(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
@@ -289,8 +394,7 @@ class Body:
 
     key: str
     document: Document
-    levels: dict[str, int]
-    keep_whole: dict[str, frozenset[str]]
+    fits: dict[str, Fit]
     layers: list[list | None] = field(default_factory=list)  # each page's background, as laid out
 
     def __post_init__(self) -> None:
@@ -336,7 +440,7 @@ def render_body(job: Job) -> Body:
     _, document, bad = layout(own, body_ids(own.plan))
     if bad:
         raise BookletError([misfit_message(m, own.plan) for m in bad])
-    return Body(key, document, own.plan.levels(), {p.id: p.keep_whole for p in own.plan.sequence})
+    return Body(key, document, own.plan.fits())
 
 
 def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
@@ -345,9 +449,7 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         html, document, bad = layout(job)
     else:
         ids = body_ids(job.plan)
-        for id in ids:
-            job.plan.pages[id].tighten = body.levels.get(id, 0)
-            job.plan.pages[id].keep_whole = body.keep_whole.get(id, frozenset())
+        job.plan.set_fits({id: fit for id, fit in body.fits.items() if id in ids})
         _, own, bad = layout(job, set(job.plan.pages) - ids)
         pages = []
         for page in job.plan.sequence:
@@ -375,9 +477,9 @@ def finish(job: Job, html: str, document: Document, output: Path | None = None,
     write_atomic(data, target)
     if html_output:
         write_atomic(html.encode(), html_output)
-    tightened = {p.label: p.tighten for p in job.plan.pages.values() if p.tighten}
+    sizes = {p.label: size_pt(p.step) for p in job.plan.pages.values() if p.fitted}
     log.info("wrote %s (%d pages)", target, len(document.pages))
-    return Result(target, len(document.pages), tightened, job.plan.notes)
+    return Result(target, len(document.pages), sizes, job.plan.notes)
 
 
 def build(

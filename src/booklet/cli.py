@@ -69,20 +69,21 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
     result = build(obj["root"], variant, output, html_output, icc, edition)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
-    levels = sorted(set(result.tightened.values()))
-    if levels:
-        click.echo(f"tightened {len(result.tightened)} pages to fit (levels {', '.join(map(str, levels))} "
-                   "of 4; --verbose names them)", err=True)
-        for label, level in result.tightened.items():
-            log.info("tightened %s to level %d", label, level)
+    sizes = sorted(set(result.sizes.values()))
+    if sizes:
+        click.echo(f"body type set at {sizes[0]:.1f}-{sizes[-1]:.1f} pt to fit (--verbose: each page)",
+                   err=True)
+        for label, size in result.sizes.items():
+            log.info("%s: body %.1f pt", label, size)
     click.echo(f"{result.output} ({result.pages} pages)")
 
 
 @main.command("check")
 @click.option("--edition", metavar="SLUG", help="Also validate an edition (source/editions/SLUG/).")
 @click.option("--typography", is_flag=True,
-              help="Also lay the booklet out and report, per page, widows, orphans, lone words, runs of "
-              "hyphens, stranded headings and how far each page was tightened (exit 1 on a defect).")
+              help="Also lay the booklet out and report, per page, its type size and any widow, orphan, "
+              "lone word, hyphenated tail, run of hyphens, one-word title line or stranded heading "
+              "(exit 1 on a defect).")
 @click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
 @click.pass_obj
 def check_command(obj: dict, edition: str | None, typography: bool, variant: str) -> None:
@@ -96,12 +97,13 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
         for line in lines:
             click.echo(line)
         words = ", ".join(sorted({w for p in job.plan.sequence for w in p.keep_whole})) or "none"
-        click.echo(f"words kept whole to avoid three hyphenated lines in a row: {words}")
+        click.echo(f"words kept whole (no three hyphenated lines in a row, no hyphenated tail): {words}")
         for defect in defects:
             click.echo(str(defect))
         if defects:
             raise BookletError(f"{len(defects)} typographic defect(s)")
-        click.echo("typography: no widows, orphans, lone words, runs of hyphens or stranded headings")
+        click.echo("typography: no widows, orphans, lone words, hyphenated tails, runs of hyphens, "
+                   "one-word title lines or stranded headings")
         return
     what = f"edition '{edition}' and " if edition else ""
     click.echo(f"ok: {what}{len(job.content.wishes)} wishes, foreword, introduction and back matter "

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .errors import BookletError
 from .load import Project
-from .typography import typeset
+from .typography import balance, typeset
 from .validate import Content
 
 if TYPE_CHECKING:
@@ -31,7 +31,26 @@ STYLESHEETS = (
     "css/6-wish.css",
     "css/7-chapters.css",
 )
-MAX_TIGHTEN = 4  # .tighten-4 in 2-variables.css: the brief's minimum type sizes, closest set
+# Copyfit (2-variables.css): a fixed page's body type is set ``step`` tenths of a point below
+# the brief's maximum, 9.5 pt, down to its minimum, 8.5 pt; its other sizes follow the step.
+MAX_SIZE_PT = 9.5
+LAST_STEP = 10  # 8.5 pt
+CHAPTER_STEP = 2  # the running text of the chapters starts at 9.3 pt: wish spreads at 9.5 pt
+
+
+def size_pt(step: int) -> float:
+    """The body size in points at a copyfit step."""
+    return round(MAX_SIZE_PT - step / 10, 1)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a page was made to fit: its copyfit step, where its sections go under the quote
+    band, and the words kept whole."""
+
+    step: int
+    split: int | None
+    keep_whole: frozenset[str]
 
 
 @dataclass
@@ -46,12 +65,25 @@ class PlannedPage:
     group: str = ""  # pages that share a type size (the two sides of a wish spread)
     data: Any = None  # the wish on a letter or reply page
     fitted: bool = True  # held to its page(s) by the fit check (not covers or blanks)
-    tighten: int = 0
+    step: int = 0  # copyfit step (see size_pt): set by build.layout
+    split: int | None = None  # a wish side's first section unit set under the quote band, if any
     keep_whole: frozenset[str] = frozenset()  # words never hyphenated here (build.layout's repair)
+
+    def __post_init__(self) -> None:
+        self.step = self.first_step
 
     @property
     def side(self) -> str:
         return "left" if self.number % 2 == 0 else "right"
+
+    @property
+    def first_step(self) -> int:
+        """The largest size the page may be set in: wish spreads at the brief's maximum."""
+        return 0 if self.kind in ("letter", "reply") else CHAPTER_STEP
+
+    def describe_size(self) -> str:
+        return f"body {size_pt(self.step):.1f} pt" + ("" if self.step == self.first_step else
+                                                        f" (from {size_pt(self.first_step):.1f} pt)")
 
 
 @dataclass
@@ -78,16 +110,14 @@ class Plan:
     def fitted(self) -> list[PlannedPage]:
         return [p for p in self.pages.values() if p.fitted]
 
-    def tighten(self, ids: list[str]) -> list[PlannedPage]:
-        """Step the given pages, and the pages they share a spread with, one level down."""
-        groups = {self.pages[i].group for i in ids}
-        stepped = [p for p in self.pages.values() if p.group in groups]
-        for page in stepped:
-            page.tighten += 1
-        return stepped
+    def fits(self) -> dict[str, Fit]:
+        """Each page's copyfit: what build.layout settled on."""
+        return {p.id: Fit(p.step, p.split, p.keep_whole) for p in self.pages.values()}
 
-    def levels(self) -> dict[str, int]:
-        return {p.id: p.tighten for p in self.pages.values()}
+    def set_fits(self, fits: dict[str, Fit]) -> None:
+        for id, fit in fits.items():
+            page = self.pages[id]
+            page.step, page.split, page.keep_whole = fit.step, fit.split, fit.keep_whole
 
     def at(self, number: int) -> PlannedPage | None:
         """The planned page that covers page ``number``."""
@@ -174,6 +204,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["typeset"] = typeset
+    env.filters["balance"] = balance
     return env
 
 
@@ -224,7 +255,7 @@ def compose(
     edition: EditionSpec | None = None,
     include: set[str] | None = None,
 ) -> str:
-    """The booklet's HTML for a variant and a plan (with its tightening levels).
+    """The booklet's HTML for a variant and a plan (with each page's copyfit).
 
     Pages not in ``include`` (default: all) are left empty but keep their place, so that
     another render can supply them (see build.py: the wish spreads shared by editions).

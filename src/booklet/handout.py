@@ -64,7 +64,7 @@ def handout(root: Path | str, key: str, edition: str | None = None, layout: str 
     finally:
         a5.output.unlink(missing_ok=True)
     write_atomic(data, target)
-    return Result(target, 1, a5.tightened, a5.notes)
+    return Result(target, 1, a5.sizes, a5.notes)
 
 
 def side_by_side(data: bytes, title: str) -> bytes:

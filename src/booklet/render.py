@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint import HTML, Document
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -133,3 +134,48 @@ def misfits(document: Document, plan: Plan, include: set[str] | None = None) -> 
         elif start != page.number:
             problems.append(Misfit(page.id, page.label, 0.0, start))
     return problems
+
+
+@dataclass(frozen=True)
+class Band:
+    """Where a wish side's quote band ends, against the section units set beside it (labels
+    and bullets, in order), in px from the page top."""
+
+    bottom: float  # the band's margin box
+    tops: tuple[float, ...]  # each unit in the main column, its border box
+    main_bottom: float  # the main column's margin box
+
+    def split(self, rendered: int | None) -> tuple[bool, int | None]:
+        """(known, split) from a layout whose units from ``rendered`` on (None: none) went under
+        the band: the first unit that starts below the band goes under it, with all after it.
+        Unknown when the band reaches past the main column: a layout with every unit beside
+        it tells."""
+        for index, top in enumerate(self.tops):
+            if top >= self.bottom:
+                return True, index
+        if rendered is None or self.main_bottom >= self.bottom:
+            return True, rendered
+        return False, None
+
+
+def bands(document: Document, plan: Plan, include: set[str] | None = None) -> dict[str, Band]:
+    """Each rendered wish side's quote band and section units (see Band)."""
+    found = {}
+    for page in plan.pages.values():
+        if page.kind not in ("letter", "reply") or (include is not None and page.id not in include):
+            continue
+        band = main = None
+        for box in document.pages[page.number - 1]._page_box.descendants():
+            if isinstance(box, boxes.BlockBox) and box.element is not None:
+                classes = (box.element.get("class") or "").split()
+                if box.element_tag == "aside" and "quotes" in classes:
+                    band = box
+                elif "main" in classes:
+                    main = box
+        if band is None or main is None:
+            continue
+        units = [b for b in main.descendants() if isinstance(b, boxes.BlockBox) and
+                 (b.element_tag == "li" or b.element_tag == "h3")]
+        found[page.id] = Band(band.position_y + band.margin_height(), tuple(b.border_box_y() for b in units),
+                              main.position_y + main.margin_height())
+    return found

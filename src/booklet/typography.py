@@ -1,8 +1,9 @@
 """Typographic report, read from the laid-out boxes: what a proof-reader would mark.
 
 Widows and orphans (a paragraph leaving one line behind across a page turn), paragraphs
-ending in a lone short word, more than two hyphenated lines in a row, a heading left alone
-at a page foot, and how far each fixed page was tightened to fit.
+ending in a lone short word or in the tail of a hyphenated word, more than two hyphenated
+lines in a row, a heading, title or label whose last line is one word, a heading left alone
+at a page foot, and the type size each fixed page was set in to fit.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from weasyprint import Document
 from weasyprint.formatting_structure import boxes
 
@@ -18,14 +20,16 @@ HYPHENS = ("\u2010", "-", "\u00ad")
 SHORT_WORD = 7  # a last line holding one word shorter than this is a runt
 MAX_HYPHENS = 2  # consecutive hyphenated lines allowed
 HEADINGS = {"h1", "h2", "h3", "h4"}
+TITLE_CLASSES = {"label", "salutation"}  # set as headings, though not <h*>
+KINDS = ("widow", "orphan", "runt", "hyphen-tail", "hyphens", "title-runt", "stranded-heading")
 
 
 @dataclass(frozen=True)
 class Defect:
     page: int
-    kind: str  # widow, orphan, runt, hyphens, stranded-heading
+    kind: str  # one of KINDS
     text: str  # where: the start of the paragraph, or the word
-    word: str = ""  # the word to keep whole, for a run of hyphens
+    word: str = ""  # the word to keep whole, for a run of hyphens or a hyphenated tail
 
     def __str__(self) -> str:
         return f"page {self.page}: {self.kind}: {self.text}"
@@ -67,20 +71,27 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
             lines_before, _ = fragments.setdefault(key, {}).get(number, (0, ""))
             fragments[key][number] = (lines_before + len(lines), whole)
             last_words = texts[-1].split()
-            # A fragment of a hyphenated last word is governed by hyphenate-limit-chars.
+            # the line before ends in a hyphen: the last line starts with a word's tail
             fragment = len(texts) > 1 and texts[-2].rstrip().endswith(HYPHENS)
-            if len(lines) > 1 and len(last_words) == 1 and not fragment \
-                    and len(re.sub(r"\W", "", last_words[0])) < SHORT_WORD:
-                defects.append(Defect(number, "runt", f"{last_words[0]!r} alone ending {_excerpt(whole)}",
-                                      last_words[0]))
+            if len(lines) > 1 and len(last_words) == 1:
+                if _is_title(box):
+                    defects.append(Defect(number, "title-runt",
+                                          f"{last_words[0]!r} alone on the last line of {_excerpt(whole)}"))
+                elif fragment:
+                    word = _joined(texts[-2], texts[-1])
+                    defects.append(Defect(number, "hyphen-tail", f"{last_words[0]!r}, the tail of {word!r}, "
+                                          f"alone ending {_excerpt(whole)}", word))
+                elif len(re.sub(r"\W", "", last_words[0])) < SHORT_WORD:
+                    defects.append(Defect(number, "runt", f"{last_words[0]!r} alone ending {_excerpt(whole)}",
+                                          last_words[0]))
             run = 0
             for index, text in enumerate(texts):
                 run = run + 1 if text.rstrip().endswith(HYPHENS) else 0
                 if run == MAX_HYPHENS + 1:
-                    word = text.rstrip().split()[-1].rstrip("".join(HYPHENS)) + texts[index + 1].split()[0] \
-                        if index + 1 < len(texts) else text.split()[-1]
+                    word = _joined(text, texts[index + 1]) if index + 1 < len(texts) \
+                        else re.sub(r"\W", "", text.split()[-1])
                     defects.append(Defect(number, "hyphens", f"{run} hyphenated lines in a row in "
-                                          f"{_excerpt(whole)}", re.sub(r"\W", "", word)))
+                                          f"{_excerpt(whole)}", word))
         defects += _stranded_headings(number, page_box)
     for parts in fragments.values():
         if len(parts) > 1:
@@ -91,6 +102,19 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
             if last_lines == 1:
                 defects.append(Defect(last_page, "widow", f"one line after the turn: {_excerpt(text)}"))
     return sorted(defects, key=lambda d: (d.page, d.kind, d.text))
+
+
+def _joined(line: str, next_line: str) -> str:
+    """The word hyphenated at the end of ``line``, whole (letters only)."""
+    return re.sub(r"\W", "", line.rstrip().split()[-1] + next_line.split()[0])
+
+
+def _is_title(box: boxes.Box) -> bool:
+    """Headings, titles, section labels and salutations: lines set to be read at a glance."""
+    element = box.element
+    if element is None:
+        return False
+    return box.element_tag in HEADINGS or bool(TITLE_CLASSES & set((element.get("class") or "").split()))
 
 
 def _stranded_headings(number: int, page_box) -> list[Defect]:
@@ -113,39 +137,63 @@ def _stranded_headings(number: int, page_box) -> list[Defect]:
 
 
 SOFT_HYPHEN = "\u00ad"
+NO_BREAK = "\u00a0"
 
 
-def typeset(text: str, keep_whole: Collection[str] = ()) -> str:
-    """Text with a typesetter's ties, in characters (WeasyPrint 70 mis-breaks hyphenated
-    paragraphs that end in an inline box, so no <span>):
+def typeset(text: str, keep_whole: Collection[str] = ()) -> Markup:
+    """Text with a typesetter's ties:
 
     - the last two words are bound by a no-break space, so no paragraph ends in a lone word;
-    - words in ``keep_whole`` (from the repair step, after a run of hyphens) get a soft hyphen
-      at their end, which makes WeasyPrint ignore automatic hyphenation inside them. Only
-      text with no float beside it gets such words: beside the quote band WeasyPrint 70
-      drops a line holding a soft hyphen below the float."""
-    words = [w + SOFT_HYPHEN if keep_whole and re.sub(r"\W", "", w) in keep_whole else w
-             for w in text.split(" ")]
-    if len(words) > 1:
-        words[-2:] = [f"{words[-2]}\u00a0{words[-1]}"]
-    return " ".join(words)
+    - words in ``keep_whole`` (from the repair step: after a run of hyphens, or a last line
+      holding only a word's tail) are not hyphenated. The last word gets a soft hyphen at its
+      end, which makes WeasyPrint ignore automatic hyphenation in it (WeasyPrint 70 mis-breaks
+      hyphenated paragraphs that end in an inline box); any other, a span that is not
+      hyphenated (a soft hyphen there would show as a hyphen if the line broke after it)."""
+    words = text.split(" ")
+    last = len(words) - 1
+    out = [_whole(w, i == last) if keep_whole and re.sub(r"\W", "", w) in keep_whole else escape(w)
+           for i, w in enumerate(words)]
+    if len(out) > 1:
+        out[-2:] = [out[-2] + NO_BREAK + out[-1]]
+    return Markup(" ").join(out)
+
+
+def _whole(word: str, last: bool) -> Markup:
+    if last:
+        return escape(word + SOFT_HYPHEN)
+    return Markup('<span class="whole">{}</span>').format(word)
+
+
+def balance(text: str) -> str:
+    """A heading's ties (WeasyPrint 70 has no ``text-wrap: balance``): never a line ending
+    in a one-letter word, never one starting with a dash or an ellipsis, and never a last
+    line of one word. Headings are not hyphenated, so these are their only break rules."""
+    words = text.split(" ")
+    if len(words) < 2:
+        return text
+    out = words[0]
+    for index, (before, word) in enumerate(zip(words, words[1:], strict=False), start=1):
+        tie = (index == len(words) - 1 or len(before) == 1 and before.isalpha()
+               or not re.search(r"\w", word))
+        out += (NO_BREAK if tie else " ") + word
+    return out
 
 
 def words_to_keep_whole(defects: list[Defect]) -> dict[int, set[str]]:
-    """Page number -> the words to keep whole there, one per run of three hyphens."""
+    """Page number -> the words to keep whole there: one per run of three hyphens, and
+    each word whose tail alone would end a paragraph."""
     found: dict[int, set[str]] = {}
     for d in defects:
-        if d.kind == "hyphens" and d.word:
+        if d.kind in ("hyphens", "hyphen-tail") and d.word:
             found.setdefault(d.page, set()).add(d.word)
     return found
 
 
 def report(document: Document, plan, skip: set[int]) -> tuple[list[str], list[Defect]]:
-    """The per-page report: how far each fixed page was tightened, and every defect."""
+    """The per-page report: the type size each fixed page was set in, and every defect."""
     lines = []
     for page in plan.sequence:
         if page.fitted:
-            level = f"tightened to level {page.tighten} of 4" if page.tighten else "at full size"
             pages = f"{page.number}" if page.span == 1 else f"{page.number}-{page.number + page.span - 1}"
-            lines.append(f"page {pages}: {page.label}: {level}")
+            lines.append(f"page {pages}: {page.label}: {page.describe_size()}")
     return lines, inspect(document, skip)
