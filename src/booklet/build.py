@@ -187,6 +187,7 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
 
 MAX_REPAIRS = 4  # rounds of the typographic repair step, per spread
 MM_PER_STEP = 4.5  # about how much less a full page takes at each copyfit step
+ONE_MORE_UNDER_MM = 6  # an overflow a unit more under the band might absorb (see Copyfit)
 
 
 class Copyfit:
@@ -204,9 +205,11 @@ class Copyfit:
         self.overflows = pages[0].first_step - 1  # the largest step known to overflow
         self.worst = 0.0  # how far, in mm
         self.fits: int | None = None  # the smallest step known to fit
-        self.fit_words: list[frozenset[str]] = []  # the words kept whole when it did
+        self.fit_words: list[tuple[frozenset[str], int | None]] = []  # see _words()
         self.repairs = 0
         self.splits: dict[tuple[str, int], int | None] = {}  # known splits, by page and step
+        self.trying: dict[str, int] = {}  # sides set one more unit under: their split before
+        self.tried_under: set[int] = set()  # steps tried so
         self.done = False
         for page in pages:
             page.step, page.split = page.first_step, None
@@ -220,12 +223,14 @@ class Copyfit:
         if not self._split_right(step, measured):
             return "split"
         overflow = max(over.get(p.id, 0.0) for p in self.pages)
+        if overflow > 0 and self._one_more_under(step, over):
+            return "split"
         if overflow > 0:
             if step >= LAST_STEP and self.fits == step:
                 # words kept whole at the smallest size made it overflow: set it as it fitted,
                 # and leave what they were to mend to the report
-                for page, words in zip(self.pages, self.fit_words, strict=True):
-                    page.keep_whole = words
+                for page, (words, split) in zip(self.pages, self.fit_words, strict=True):
+                    page.keep_whole, page.split = words, split
                 self.done = True
                 return "settled"
             if step >= LAST_STEP:
@@ -234,11 +239,15 @@ class Copyfit:
             self.overflows, self.worst = step, overflow
             if self.fits is not None and self.fits <= step:
                 self.fits = None  # words kept whole since then made it overflow
-            if self.fits == step + 1 and self.fit_words == self._words():
+            if self.fits == step + 1 and [w for w, _ in self.fit_words] == [p.keep_whole for p in self.pages]:
                 self._go(step + 1)  # as it was laid out and found to fit
                 self.done = True
                 return "settled"
         else:
+            for page in self.pages:  # one more unit under the band made it fit: keep it so
+                if page.id in self.trying:
+                    self.splits[page.id, step] = page.split
+            self.trying = {}
             new = {p.id: words.get(p.id, set()) - p.keep_whole for p in self.pages}
             if step >= LAST_STEP:
                 self.fits, self.fit_words = step, self._words()  # what to fall back on
@@ -249,6 +258,7 @@ class Copyfit:
                         log.info("%s: keeping whole %s", page.label, ", ".join(sorted(new[page.id])))
                         page.keep_whole |= new[page.id]
                 self.splits.clear()  # the words move lines, and maybe the band's end
+                self.tried_under.clear()
                 return "repaired"
             self.fits, self.fit_words = step, self._words()
             if self.overflows == step - 1:
@@ -257,6 +267,25 @@ class Copyfit:
         self._go(self._next())
         return "tries"
 
+    def _one_more_under(self, step: int, over: dict[str, float]) -> bool:
+        """Whether to try the spread again with one more unit under the band on each side
+        that overflows by little: the unit the band ends beside may take less room at full
+        width, even set lower. Once per step; a try that does not fit is taken back."""
+        if self.trying:
+            for page in self.pages:
+                page.split = self.trying.get(page.id, page.split)
+            self.trying = {}
+            return False
+        sides = [p for p in self.pages if over.get(p.id, 0.0) > 0]
+        if (step in self.tried_under or not sides
+                or not all((p.split or 0) > 0 and over[p.id] <= ONE_MORE_UNDER_MM for p in sides)):
+            return False
+        self.tried_under.add(step)
+        for page in sides:
+            self.trying[page.id] = page.split
+            page.split -= 1
+        return True
+
     def _split_right(self, step: int, measured: dict[str, Band]) -> bool:
         """Whether each side's units were set beside and under the band as they should be at
         this step; if not, the split to lay them out with next."""
@@ -264,6 +293,8 @@ class Copyfit:
         for page in self.pages:
             if page.id not in measured:
                 continue
+            if page.id in self.trying:
+                continue  # set on purpose (_one_more_under)
             known, split = measured[page.id].split(page.split)
             if not known and self.splits.get((page.id, step), -1) == page.split:
                 known, split = True, page.split  # as a layout with every unit beside the band found
@@ -278,8 +309,9 @@ class Copyfit:
         """The spread's name (a wish), or the page's."""
         return self.pages[0].label.split(",")[0]
 
-    def _words(self) -> list[frozenset[str]]:
-        return [p.keep_whole for p in self.pages]
+    def _words(self) -> list[tuple[frozenset[str], int | None]]:
+        """The words kept whole on each page, with its split: what a fit was found with."""
+        return [(p.keep_whole, p.split) for p in self.pages]
 
     def _next(self) -> int:
         if self.fits is None:  # guess from how far the last try overflowed
