@@ -73,7 +73,8 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
             last_words = texts[-1].split()
             # the line before ends in a hyphen: the last line starts with a word's tail
             fragment = len(texts) > 1 and texts[-2].rstrip().endswith(HYPHENS)
-            if len(lines) > 1 and len(last_words) == 1:
+            # after a forced break (<br>), a last line of one word is as written, not set so
+            if len(lines) > 1 and len(last_words) == 1 and not _ends_in_break(lines[-2]):
                 if _is_title(box):
                     defects.append(Defect(number, "title-runt",
                                           f"{last_words[0]!r} alone on the last line of {_excerpt(whole)}"))
@@ -102,6 +103,10 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
             if last_lines == 1:
                 defects.append(Defect(last_page, "widow", f"one line after the turn: {_excerpt(text)}"))
     return sorted(defects, key=lambda d: (d.page, d.kind, d.text))
+
+
+def _ends_in_break(line: boxes.LineBox) -> bool:
+    return any(b.element_tag == "br" for b in line.descendants())
 
 
 def _joined(line: str, next_line: str) -> str:
