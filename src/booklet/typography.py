@@ -70,7 +70,7 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
             key = id(box.element) if box.element is not None else id(box)
             lines_before, _ = fragments.setdefault(key, {}).get(number, (0, ""))
             fragments[key][number] = (lines_before + len(lines), whole)
-            last_words = texts[-1].split()
+            last_words = [w for w in texts[-1].split() if re.search(r"\w", w)]  # not a dash alone
             # the line before ends in a hyphen: the last line starts with a word's tail
             fragment = len(texts) > 1 and texts[-2].rstrip().endswith(HYPHENS)
             # after a forced break (<br>), a last line of one word is as written, not set so
@@ -174,12 +174,11 @@ def balance(text: str) -> str:
     in a one-letter word, never one starting with a dash or an ellipsis, and never a last
     line of one word. Headings are not hyphenated, so these are their only break rules."""
     words = text.split(" ")
-    if len(words) < 2:
-        return text
+    real = [i for i, w in enumerate(words) if re.search(r"\w", w)]  # not a dash or an ellipsis
     out = words[0]
     for index, (before, word) in enumerate(zip(words, words[1:], strict=False), start=1):
-        tie = (index == len(words) - 1 or len(before) == 1 and before.isalpha()
-               or not re.search(r"\w", word))
+        tie = (len(real) > 1 and index == real[-1] or len(before) == 1 and before.isalpha()
+               or index not in real)
         out += (NO_BREAK if tie else " ") + word
     return out
 
