@@ -186,7 +186,7 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
 
 
 MAX_REPAIRS = 4  # rounds of the typographic repair step, per spread
-MM_PER_STEP = 4.5  # about how much less a full page takes at each copyfit step
+MM_PER_STEP = 7.5  # about how much less a full wish side takes at each copyfit step
 ONE_MORE_UNDER_MM = 6  # an overflow a unit more under the band might absorb (see Copyfit)
 
 
@@ -202,13 +202,17 @@ class Copyfit:
     def __init__(self, pages: list[PlannedPage]):
         self.pages = pages
         self.ids = {p.id for p in pages}
-        self.overflows = pages[0].first_step - 1  # the largest step known to overflow
-        self.worst = 0.0  # how far, in mm
+        self.first = pages[0].first_step
+        self.tried: dict[int, float] = {}  # step -> mm over (0: fits), as the words were then
+        self.worst = 0.0  # how far the last try overflowed, in mm
+        self.per_step = MM_PER_STEP  # how much a step takes off, as last measured
         self.fits: int | None = None  # the smallest step known to fit
         self.fit_words: list[tuple[frozenset[str], int | None]] = []  # see _words()
         self.repairs = 0
         self.splits: dict[tuple[str, int], int | None] = {}  # known splits, by page and step
         self.trying: dict[str, int] = {}  # sides set one more unit under: their split before
+        self.trying_over = 0.0  # and how far the spread overflowed before
+        self.seen: dict[tuple, tuple[dict, dict]] = {}  # what each setup rendered showed
         self.tried_under: set[int] = set()  # steps tried so
         self.done = False
         for page in pages:
@@ -220,10 +224,18 @@ class Copyfit:
         'overflow' (at the smallest size: the search has failed), 'fits' (done, as rendered),
         'settled' (done at a step rendered before) or 'tries' (another step)."""
         step = self.pages[0].step
+        self.seen[self._setup()] = ({id: over[id] for id in self.ids if id in over},
+                                    {id: words[id] for id in self.ids if id in words})
         if not self._split_right(step, measured):
+            if self._setup() in self.seen:  # laid out so already, when it was not known to be right
+                return self.update(*self.seen[self._setup()][:1], {}, self.seen[self._setup()][1])
             return "split"
         overflow = max(over.get(p.id, 0.0) for p in self.pages)
-        if overflow > 0 and self._one_more_under(step, over):
+        if overflow > 0 and self.trying:  # one more unit under the band did not help: take it back
+            for page in self.pages:
+                page.split = self.trying.get(page.id, page.split)
+            overflow, self.trying = min(overflow, self.trying_over), {}
+        elif overflow > 0 and self._one_more_under(step, over):
             return "split"
         if overflow > 0:
             if step >= LAST_STEP and self.fits == step:
@@ -233,10 +245,14 @@ class Copyfit:
                     page.keep_whole, page.split = words, split
                 self.done = True
                 return "settled"
-            if step >= LAST_STEP:
+            self.tried[step] = overflow
+            if self.fits is None and step == LAST_STEP and not self._untried():
                 return "overflow"
             log.info("%s: %.1f mm over at %.1f pt", self.label, overflow, size_pt(step))
-            self.overflows, self.worst = step, overflow
+            below = [s for s, o in self.tried.items() if o > 0 and s < step]
+            if below and self.tried[max(below)] > overflow:  # how much a step takes off here
+                self.per_step = (self.tried[max(below)] - overflow) / (step - max(below))
+            self.worst = overflow
             if self.fits is not None and self.fits <= step:
                 self.fits = None  # words kept whole since then made it overflow
             if self.fits == step + 1 and [w for w, _ in self.fit_words] == [p.keep_whole for p in self.pages]:
@@ -261,7 +277,8 @@ class Copyfit:
                 self.tried_under.clear()
                 return "repaired"
             self.fits, self.fit_words = step, self._words()
-            if self.overflows == step - 1:
+            self.tried[step] = 0.0
+            if self._overflows() == step - 1:
                 self.done = True
                 return "fits"
         self._go(self._next())
@@ -271,16 +288,12 @@ class Copyfit:
         """Whether to try the spread again with one more unit under the band on each side
         that overflows by little: the unit the band ends beside may take less room at full
         width, even set lower. Once per step; a try that does not fit is taken back."""
-        if self.trying:
-            for page in self.pages:
-                page.split = self.trying.get(page.id, page.split)
-            self.trying = {}
-            return False
         sides = [p for p in self.pages if over.get(p.id, 0.0) > 0]
         if (step in self.tried_under or not sides
                 or not all((p.split or 0) > 0 and over[p.id] <= ONE_MORE_UNDER_MM for p in sides)):
             return False
         self.tried_under.add(step)
+        self.trying_over = max(over.get(p.id, 0.0) for p in self.pages)
         for page in sides:
             self.trying[page.id] = page.split
             page.split -= 1
@@ -313,10 +326,28 @@ class Copyfit:
         """The words kept whole on each page, with its split: what a fit was found with."""
         return [(p.keep_whole, p.split) for p in self.pages]
 
+    def _setup(self) -> tuple:
+        return tuple((p.step, p.split, p.keep_whole) for p in self.pages)
+
+    def _untried(self) -> list[int]:
+        return [s for s in range(self.first, LAST_STEP + 1) if s not in self.tried]
+
+    def _overflows(self) -> int:
+        """The largest step known to overflow, below the smallest known to fit."""
+        return max((s for s, o in self.tried.items() if o > 0 and (self.fits is None or s < self.fits)),
+                   default=self.first - 1)
+
     def _next(self) -> int:
-        if self.fits is None:  # guess from how far the last try overflowed
-            return min(self.overflows + max(1, math.ceil(self.worst / MM_PER_STEP)), LAST_STEP)
-        return (self.overflows + self.fits) // 2
+        if self.fits is not None:
+            return (self._overflows() + self.fits) // 2
+        untried = self._untried()
+        if not untried:
+            return LAST_STEP  # none fits: fail at the smallest size
+        # guess from how far the last try overflowed; where that was tried, the nearest step
+        # not tried yet (a narrower quote band can make a side longer)
+        guess = min(self._overflows() + max(1, math.ceil(self.worst / self.per_step)), LAST_STEP)
+        return guess if guess in untried else max(s for s in untried if s <= guess) \
+            if any(s <= guess for s in untried) else min(untried)
 
     def _go(self, step: int) -> None:
         for page in self.pages:
