@@ -385,7 +385,8 @@ class FitCache:
         inputs = [*job.project.layouts.rglob("*.css"), *job.project.layouts.rglob("*.html"),
                   *declared_fonts(job.project.layouts / "css" / "1-fonts.css"), job.icc, *job.font_files]
         for path in sorted(inputs):
-            digest.update(path.name.encode() + path.read_bytes())
+            if path.is_file():  # a missing font is the font check's to report
+                digest.update(path.name.encode() + path.read_bytes())
         self.base = digest.hexdigest()
         self.job = job
         self.path = job.project.dist / ".cache" / "fit.json"
