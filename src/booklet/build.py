@@ -22,7 +22,7 @@ from weasyprint import Document
 from .compose import MAX_TIGHTEN, VARIANTS, Plan, PlannedPage, build_date, compose, plan_pages
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
-from .finish import pdf_bytes, write_atomic
+from .finish import MARKS, pdf_bytes, write_atomic
 from .fonts import check_fonts, declared_families
 from .load import Project
 from .render import Misfit, misfits, render_html
@@ -56,6 +56,7 @@ class Job:
     icc: Path
     date: datetime
     edition: EditionSpec | None = None
+    marks: str = "none"  # print: "crop" draws crop marks in a slug (finish.MARKS)
     plan: Plan = field(init=False)
     body_key: str | None = field(default=None, init=False)  # see body_key()
 
@@ -103,10 +104,12 @@ def check(root: Path | str) -> Content:
 
 
 def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
-            edition: str | None = None) -> Job:
-    """Validate content, edition and profile into a job; nothing is rendered or written."""
+            edition: str | None = None, marks: str | None = None) -> Job:
+    """Validate content, edition and profile into a job; nothing is rendered or written.
+    ``marks`` defaults to crop marks for print and none for screen."""
     if variant not in VARIANTS:
         raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
+    marks = resolve_marks(variant, marks)
     project = Project.at(root)
     content = check(project.root)
     spec = None
@@ -114,7 +117,17 @@ def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
         problems = Problems(project.root)
         spec = load_edition(project, edition, content, problems)
         problems.raise_if_any()
-    return Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec)
+    return Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec, marks)
+
+
+def resolve_marks(variant: str, marks: str | None) -> str:
+    """Crop marks by default for print, none for screen; crop marks on screen are refused."""
+    marks = marks or ("crop" if variant == "print" else "none")
+    if marks not in MARKS:
+        raise BookletError(f"unknown marks '{marks}' (expected one of: {', '.join(MARKS)})")
+    if marks != "none" and variant != "print":
+        raise BookletError("crop marks are for a print shop: use --variant print, or --marks none")
+    return marks
 
 
 def resolve_icc(project: Project, icc: Path | None) -> Path:
@@ -291,25 +304,6 @@ class Body:
     document: Document
     levels: dict[str, int]
     keep_whole: dict[str, frozenset[str]]
-    layers: list[list | None] = field(default_factory=list)  # each page's background, as laid out
-
-    def __post_init__(self) -> None:
-        self.layers = [None if layers is None else list(layers)  # copies, not the live lists
-                       for layers in map(_layers, self.document.pages)]
-
-    def pages(self, start: int, stop: int) -> list:
-        """Pages to draw again: WeasyPrint 70 inserts the crop-marks layer into a page's
-        background each time it draws the page, so restore the layers as laid out."""
-        for index in range(start, stop):
-            layers = _layers(self.document.pages[index])
-            if layers is not None:
-                layers[:] = self.layers[index]
-        return self.document.pages[start:stop]
-
-
-def _layers(page) -> list | None:
-    background = page._page_box.background
-    return None if background is None else background.layers
 
 
 EDITION_KINDS = ("cover", "back_cover", "edition_foreword", "organisation", "blank")
@@ -352,7 +346,7 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         pages = []
         for page in job.plan.sequence:
             start, stop = page.number - 1, page.number - 1 + page.span
-            pages += body.pages(start, stop) if page.id in ids else own.pages[start:stop]
+            pages += (body.document if page.id in ids else own).pages[start:stop]
         document = own.copy(pages)
         html = job.compose()  # the whole booklet's markup at the final levels: the same either way
     if bad:
@@ -367,7 +361,7 @@ def finish(job: Job, html: str, document: Document, output: Path | None = None,
     """Write the PDF (and the HTML) after the written bytes have passed verification."""
     seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
     default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
-    data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache")
+    data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache", job.marks)
     findings = check_pdf(data, job.variant, job.families(), saddle_stitched)
     if findings:
         raise BookletError([f"verify: {f}" for f in findings])
@@ -387,8 +381,9 @@ def build(
     html_output: Path | None = None,
     icc: Path | None = None,
     edition: str | None = None,
+    marks: str | None = None,
 ) -> Result:
     """Build one PDF: the booklet, or an organisation's edition of it."""
-    job = prepare(root, variant, icc, edition)
+    job = prepare(root, variant, icc, edition, marks)
     html, document = render(job)
     return finish(job, html, document, output, html_output)

@@ -1,4 +1,4 @@
-"""Finish stage: PDF metadata, output intent, viewer settings, and an atomic write."""
+"""Finish stage: crop marks, PDF metadata, output intent, viewer settings, and an atomic write."""
 
 from __future__ import annotations
 
@@ -27,12 +27,26 @@ FOGRA39 = {
 }
 
 
-def make_finisher(variant: str, icc_is_default: bool, seed: bytes, cache: Path | None = None):
+MARKS = ("crop", "none")  # printer's marks of a print PDF: crop marks in a slug, or bare boxes
+MM = 72 / 25.4
+# The slug, beyond the bleed on every side, holds the marks: 5 mm is a 4 mm mark kept 0.5 mm clear
+# of the BleedBox (not even a stroke's end in the bleed) and 0.5 mm clear of the sheet's edge
+# (which a RIP may clip), and the page stays small (164 × 226 mm) for a shop's imposition sheet.
+SLUG = 5 * MM
+MARK_GAP = 0.5 * MM
+MARK_LENGTH = 4 * MM
+MARK_WIDTH = 0.25  # points: a hairline, as crop marks are
+REGISTRATION = b"1 1 1 1 K"  # all four inks, so a mark shows on every plate
+
+
+def make_finisher(variant: str, icc_is_default: bool, seed: bytes, cache: Path | None = None,
+                  marks: str = "none"):
     """Post-process the pydyf PDF before it is written (WeasyPrint's finisher hook)."""
 
     def finish(document: Document, pdf: pydyf.PDF) -> None:
         if variant == "print":
-            _registration_crop_marks(pdf)
+            if marks == "crop":
+                _crop_marks(pdf)
             _precompressed_profile(pdf, cache)
             intent = pdf.catalog["OutputIntents"][0]
             if icc_is_default:
@@ -47,15 +61,43 @@ def make_finisher(variant: str, icc_is_default: bool, seed: bytes, cache: Path |
     return finish
 
 
-def _registration_crop_marks(pdf: pydyf.PDF) -> None:
-    """WeasyPrint draws crop marks as DeviceRGB black; a PDF/X file wants them in CMYK, and a
-    print shop in registration colour (all four inks), so they show on every plate."""
-    for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/Form":
-            parts = [p if isinstance(p, bytes) else str(p).encode() for p in obj.stream]
-            if any(b"0 0 0 RG" in p for p in parts):
-                obj.stream = [p.replace(b"0 0 0 RG", b"1 1 1 1 K").replace(b"0 0 0 rg", b"0 0 0 0 k")
-                              for p in parts]
+def _crop_marks(pdf: pydyf.PDF) -> None:
+    """Grow each page's MediaBox by the slug and draw the eight crop marks in it, last, so no
+    page content covers them (WeasyPrint's own `marks: crop` draws them first, inside the bleed,
+    where a bleeding band or cover paints over them). TrimBox and BleedBox stay as they are."""
+    for number in pdf.pages["Kids"][::3]:  # Kids is [number, 0, "R", ...]
+        page = pdf.objects[number]
+        trim, bleed = _box(page["TrimBox"]), _box(page["BleedBox"])
+        page["MediaBox"] = pydyf.Array(_num(v) for v in (bleed[0] - SLUG, bleed[1] - SLUG,
+                                                           bleed[2] + SLUG, bleed[3] + SLUG))
+        contents = pdf.objects[int(page["Contents"].split()[0])]
+        # WeasyPrint's stream starts with a bare `cm` (its y-down space): q … Q puts the marks
+        # back in the default space and state
+        contents.stream.insert(0, b"q")
+        contents.stream.append(b"Q\n" + _marks_ops(trim, bleed))
+
+
+def _box(values) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _num(value: float) -> float:
+    return round(value, 6)  # as WeasyPrint writes its boxes; no float noise in the bytes
+
+
+def _marks_ops(trim: tuple[float, ...], bleed: tuple[float, ...]) -> bytes:
+    """Eight strokes on the trim lines, each from MARK_GAP outside the BleedBox outwards."""
+    x0, y0, x1, y1 = trim
+    left, right = bleed[0] - MARK_GAP, bleed[2] + MARK_GAP
+    bottom, top = bleed[1] - MARK_GAP, bleed[3] + MARK_GAP
+    lines = []
+    for y in (y0, y1):  # on the bottom and top trim lines, out to the left and to the right
+        lines += [(left, y, left - MARK_LENGTH, y), (right, y, right + MARK_LENGTH, y)]
+    for x in (x0, x1):  # on the left and right trim lines, down and up
+        lines += [(x, bottom, x, bottom - MARK_LENGTH), (x, top, x, top + MARK_LENGTH)]
+    path = "\n".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l" for a, b, c, d in lines)
+    return b"q " + REGISTRATION + f" {MARK_WIDTH:g} w 0 J [] 0 d\n{path}\nS\nQ".encode()
 
 
 def _precompressed_profile(pdf: pydyf.PDF, cache: Path | None) -> None:
@@ -112,11 +154,11 @@ def write_atomic(data: bytes, target: Path) -> None:
 
 
 def pdf_bytes(document: Document, variant: str, icc_is_default: bool, seed: bytes,
-              cache: Path | None = None) -> bytes:
+              cache: Path | None = None, marks: str = "none") -> bytes:
     try:
         with weasyprint_warnings_fail():
             return document.write_pdf(
-                finisher=make_finisher(variant, icc_is_default, seed, cache),
+                finisher=make_finisher(variant, icc_is_default, seed, cache, marks),
                 **PDF_OPTIONS[variant],
             )
     except OSError as exc:
