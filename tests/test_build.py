@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from pypdf import PdfReader
 from booklet.build import build, check
 from booklet.errors import BookletError
 from booklet.fonts import declared_families
-from booklet.verify import A5, BLEED, check_pdf, pdf_fonts
+from booklet.preflight import preflight
+from booklet.verify import A5, BLEED, MM, check_pdf, pdf_fonts
 
 from .conftest import ROOT, page_texts, words
 
@@ -93,10 +95,10 @@ def test_print_boxes_output_intent_and_fonts(print_pdf: Path):
     assert all("+" in name for name in fonts), "fonts are subset"
 
 
-def test_colour_runs_into_the_bleed(print_pdf: Path):
+def test_colour_runs_into_the_bleed(bare_pdf: Path):
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(print_pdf))
+    pdf = pdfium.PdfDocument(str(bare_pdf))  # MediaBox = BleedBox: the image is the bleed box
     try:
         cover = pdf[0].render(scale=1).to_pil().convert("RGB")
         letter = pdf[5].render(scale=1).to_pil().convert("RGB")  # page 6, band on the left edge
@@ -107,6 +109,81 @@ def test_colour_runs_into_the_bleed(print_pdf: Path):
     assert corner != (255, 255, 255) and corner == cover.getpixel((w // 2, h // 2 + 40))
     assert letter.getpixel((2, 30)) != (255, 255, 255), "the quote band bleeds off the outer edge"
     assert letter.getpixel((letter.size[0] - 2, 30)) == (255, 255, 255), "and not off the spine"
+
+
+SLUG = 5 * MM  # the MediaBox beyond the BleedBox, with --marks crop
+DPI = 300
+CORNER = 16 * MM  # rendered at each corner of the MediaBox: slug, bleed and a little trim
+
+
+def corners(pdf_path: Path):
+    """Each page's four MediaBox corners rendered at 300 dpi: (page number, trim, corner name,
+    the lightness (0-255) at a PDF point, the darkest within ``spread`` pixels of it)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for number, page in enumerate(pdf, start=1):
+            left, bottom, right, top = page.get_mediabox()
+            for name, (x, y) in {"top left": (left, top), "top right": (right - CORNER, top),
+                                 "bottom left": (left, bottom + CORNER),
+                                 "bottom right": (right - CORNER, bottom + CORNER)}.items():
+                crop = (x - left, y - CORNER - bottom, right - x - CORNER, top - y)  # left, bottom, right, top
+                image = page.render(scale=DPI / 72, crop=crop).to_pil().convert("L")
+                yield number, page.get_trimbox(), name, partial(_lightness, image, (x, y))
+    finally:
+        pdf.close()
+
+
+def _lightness(image, origin: tuple[float, float], x: float, y: float, spread: int = 1) -> int:
+    px, py = round((x - origin[0]) * DPI / 72), round((origin[1] - y) * DPI / 72)
+    return min(image.getpixel((i, j)) for i in range(px - spread, px + spread + 1)
+               for j in range(py - spread, py + spread + 1))
+
+
+def test_crop_marks_are_visible_on_every_page_at_300_dpi(print_pdf: Path):
+    """Two marks at each trim corner, on the trim lines, in the slug from 3.5 mm to 7.5 mm off
+    the trim (clear of the 3 mm bleed), dark on every page, bands and covers included."""
+    checked = 0
+    for number, trim, name, lightness in corners(print_pdf):
+        vertical, horizontal = name.split()
+        tx, dx = (trim[0], -1) if horizontal == "left" else (trim[2], 1)  # the trim corner, outwards
+        ty, dy = (trim[1], -1) if vertical == "bottom" else (trim[3], 1)
+        where = f"page {number}, {name}"
+        for distance in (4 * MM, 5 * MM, 6 * MM, 7 * MM):  # along each mark: dark
+            assert lightness(tx + dx * distance, ty) < 100, f"{where}: horizontal mark at {distance / MM:g} mm"
+            assert lightness(tx, ty + dy * distance) < 100, f"{where}: vertical mark at {distance / MM:g} mm"
+            for off in (-0.6 * MM, 0.6 * MM):  # beside it: the white slug, so the mark is a line on the trim
+                assert lightness(tx + dx * distance, ty + off, 0) > 240, f"{where}: beside the horizontal mark"
+                assert lightness(tx + off, ty + dy * distance, 0) > 240, f"{where}: beside the vertical mark"
+        checked += 1
+    assert checked == 4 * 20
+
+
+def test_crop_marks_lie_in_a_slug_beyond_unchanged_boxes(print_pdf: Path, bare_pdf: Path):
+    marked, bare = PdfReader(print_pdf), PdfReader(bare_pdf)
+    assert len(marked.pages) == len(bare.pages) == 20
+    for with_marks, without in zip(marked.pages, bare.pages, strict=True):
+        bleed = [float(v) for v in with_marks.bleedbox]
+        assert [float(v) for v in with_marks.trimbox] == [float(v) for v in without.trimbox]
+        assert bleed == [float(v) for v in without.bleedbox]
+        expected = [bleed[0] - SLUG, bleed[1] - SLUG, bleed[2] + SLUG, bleed[3] + SLUG]
+        assert [float(v) for v in with_marks.mediabox] == pytest.approx(expected, abs=0.001)
+        assert with_marks.get_contents().get_data().endswith(b"S\nQ")  # the marks are drawn last
+    report = preflight(print_pdf.read_bytes(), "print", FAMILIES, marks="crop")
+    assert report.check("printer's marks").summary == "8 marks on every page, outside the bleed, on top of the page"
+    assert not report.check("printer's marks").notes  # in registration colour
+
+
+def test_marks_none_writes_bare_boxes(bare_pdf: Path):
+    data = bare_pdf.read_bytes()
+    assert check_pdf(data, "print", FAMILIES, marks="none") == []
+    report = preflight(data, "print", FAMILIES)
+    assert report.check("printer's marks").summary == "none (a print shop that imposes marks the sheets itself)"
+    for page in PdfReader(bare_pdf).pages:
+        assert [float(v) for v in page.mediabox] == [float(v) for v in page.bleedbox]
+        assert b"1 1 1 1 K" not in page.get_contents().get_data()
+    assert check_pdf(data, "print", FAMILIES, marks="crop")[0].message == "0 printer's marks, not the 8 crop marks"
 
 
 def test_screen_variant_is_accessible(screen_pdf: Path):

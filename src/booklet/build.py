@@ -362,7 +362,7 @@ def finish(job: Job, html: str, document: Document, output: Path | None = None,
     seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
     default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
     data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache", job.marks)
-    findings = check_pdf(data, job.variant, job.families(), saddle_stitched)
+    findings = check_pdf(data, job.variant, job.families(), saddle_stitched, job.marks)
     if findings:
         raise BookletError([f"verify: {f}" for f in findings])
     target = output or job.default_output()
