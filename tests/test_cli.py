@@ -39,6 +39,16 @@ def test_check_error_is_one_line_per_problem_exit_1(project: Path):
     ]
 
 
+def test_crop_marks_are_for_print_only(project: Path):
+    for command in (["build"], ["editions"], ["handout", "1", "--layout", "a5"]):
+        result = CliRunner().invoke(main, ["--root", str(project), *command, "--variant", "screen", "--marks", "crop"])
+        assert result.exit_code == 1, command
+        assert "crop marks are for a print shop: use --variant print, or --marks none" in result.output
+        assert not (project / "dist").exists()  # refused before anything was laid out or written
+    result = CliRunner().invoke(main, ["--root", str(project), "build", "--marks", "bleed"])
+    assert result.exit_code == 2 and "'crop', 'none'" in result.output
+
+
 def test_not_a_project(tmp_path: Path):
     result = CliRunner().invoke(main, ["--root", str(tmp_path), "check"])
     assert result.exit_code == 1

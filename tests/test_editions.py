@@ -175,8 +175,8 @@ def test_editions_command_builds_all_and_one_failure_does_not_stop_the_others(pr
 
 def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_path: Path):
     """An edition combined from a shared body, after another edition used it, is byte for
-    byte the PDF that `booklet build --edition` writes (WeasyPrint 70 adds the crop marks to a
-    page each time it draws it: the shared pages must not collect them)."""
+    byte the PDF that `booklet build --edition` writes (the shared pages are drawn once per
+    edition: drawing must not change them), with crop marks or bare boxes as asked."""
     from booklet.batch import build_one
 
     write_edition(project, 'name: "A"\ncover_line: "Udgivet i samarbejde med A"\n', slug="a")
@@ -187,6 +187,10 @@ def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_pa
     full = tmp_path / "full.pdf"
     build(project, "print", full, edition="b")
     assert Path(outcome.message).read_bytes() == full.read_bytes()
+    bare = build_one(str(project), "b", "print", str(tmp_path / "bare"), "none")
+    assert bare.ok, bare.message
+    for page in PdfReader(bare.message).pages:
+        assert [float(v) for v in page.mediabox] == [float(v) for v in page.bleedbox]
 
 
 def test_edition_type_family_is_embedded_and_nothing_else(tmp_path: Path):
