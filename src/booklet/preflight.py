@@ -419,19 +419,17 @@ class _Interpreter:
             return
         fills, strokes = op in FILL_OPS | BOTH_OPS, op in STROKE_OPS | BOTH_OPS
         a, b, c, d, _e, _f = state.ctm
-        half = state.line_width * math.sqrt(abs(a * d - b * c)) / 2
-        stroked = (box[0] - half, box[1] - half, box[2] + half, box[3] + half)
+        half = state.line_width * math.sqrt(abs(a * d - b * c)) / 2  # of the stroke, in page space
         if fills and state.fill_rgb:
             self.scan.rgb.append(("fill", box))
         if strokes and state.stroke_rgb:
-            self.scan.rgb.append(("stroke", stroked))
+            self.scan.rgb.append(("stroke", _grown(box, half)))
         for subpath in path:  # each on its own: one stroke may draw all eight crop marks
             part = _bounds(subpath) if len(subpath) > 1 else None
             if part is not None and fills:
                 self.scan.painted("fill", part, state, state.fill_registration)
             if part is not None and strokes:
-                self.scan.painted("stroke", (part[0] - half, part[1] - half, part[2] + half, part[3] + half),
-                                  state, state.stroke_registration)
+                self.scan.painted("stroke", _grown(part, half), state, state.stroke_registration)
 
     def _other(self, op: bytes, operands, resources: DictionaryObject, state: _State, depth: int) -> None:
         if op in (b"cs", b"CS") and operands:
@@ -532,6 +530,10 @@ class _Interpreter:
             self.scan.images += inner.images
             self.patterns[key] = bool(inner.rgb)
         return self.patterns.get(key, False)
+
+
+def _grown(box: Box, by: float) -> Box:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
 
 
 def _set_colour(state: _State, fill: bool, space: str, rgb: bool, registration: bool) -> None:
