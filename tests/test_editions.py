@@ -147,7 +147,7 @@ def test_renderer_cannot_leak_outside_files_even_past_validation(project: Path, 
     html = f'<img src="{(folder / "logo.svg").as_uri()}">'
     document = render_html(html, folder.as_uri() + "/", [folder], "screen")
     with pytest.raises(BookletError, match="refused to load .*secret.png: outside the project's folders"):
-        pdf_bytes(document, "screen", False, b"seed")
+        pdf_bytes(document, "screen", {}, b"seed")
 
 
 def test_new_edition_scaffold_then_check(project: Path):

@@ -31,7 +31,7 @@ def test_every_problem_is_reported_at_once_with_file_and_line(project: Path):
     foreword = project / "source/foreword.yaml"
     foreword.write_text(foreword.read_text().replace("title: ", "heading: ", 1))  # unknown + missing
     found = messages(project)
-    assert "source/wishes/1-strategisk-retning.yaml:1: 'number' must be a whole number, not text" in found
+    assert "source/wishes/1-strategisk-retning.yaml:1: 'number' must be a whole number, not text ('one')" in found
     assert any(m.startswith("source/wishes/1-strategisk-retning.yaml:4: unknown key 'colour'") for m in found)
     assert any(m.startswith("source/foreword.yaml:1: unknown key 'heading'") for m in found)
     assert any(m.startswith("source/foreword.yaml:1: missing 'title'") for m in found)

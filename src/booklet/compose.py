@@ -253,6 +253,8 @@ def compose(
         colours=css_colours(project, variant, icc, edition),
         properties=properties,
         font_faces=faces,
+        # the output intent, composed here so that it is the profile the build was given (--icc)
+        color_profile=icc.as_uri() if variant == "print" else None,
         base_href=(project.layouts.as_uri() + "/"),
         date=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
