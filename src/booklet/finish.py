@@ -118,8 +118,8 @@ def check_targets(targets: Sequence[Path]) -> None:
     for target in targets:
         real = target.resolve()
         if real in seen:
-            raise BookletError(printable(f"{target}: named twice as an output (also as {seen[real]}); "
-                                         "one would overwrite the other"))
+            raise BookletError(printable(f"{target}: named for two outputs (the PDF and the HTML); one "
+                                         "would overwrite the other"))
         seen[real] = target
         try:
             mode = os.lstat(target).st_mode
