@@ -10,9 +10,14 @@ MB = 1024 * 1024
 YAML_FILE_BYTES = 1 * MB
 """A content file (source/*.yaml, a wish, an edition.yaml): the whole booklet's text is 60 KB."""
 
-YAML_NODES = 50_000
-"""Nodes a YAML file may hold once its aliases are expanded (counted while composing), so a
-few KB of nested aliases cannot expand into billions of nodes."""
+YAML_NODES = 20_000
+"""Values (texts, numbers, lists, mappings) a YAML file may hold once its aliases are
+expanded, counted while composing: a few KB of nested aliases cannot expand into billions.
+The largest file, introduction.yaml, holds 150."""
+
+YAML_CHARS = 100_000
+"""Characters of text a YAML file may hold once its aliases are expanded (the largest file
+holds 8,000): a 1 MB string aliased 2,000 times is refused, not typeset."""
 
 YAML_DEPTH = 40
 """Nesting depth of a YAML file's mappings and lists (the schema's deepest is 6)."""

@@ -117,15 +117,15 @@ for _tag, _pattern, _first in _IMPLICIT:
 
 
 class BoundedComposer(Composer):
-    """Composes nodes while counting them as a reader would see them, every alias expanded
-    (a scalar counts once per 1,000 characters), against ``limits.YAML_NODES``, and refuses
-    nesting deeper than ``limits.YAML_DEPTH`` or an alias inside the node it names."""
+    """Composes nodes while counting what a reader of them sees, every alias expanded: the
+    nodes against ``limits.YAML_NODES`` and the characters of text against
+    ``limits.YAML_CHARS``. Refuses nesting deeper than ``limits.YAML_DEPTH`` and an alias
+    inside the node it names (a cycle)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.expanded = 0
-        self.depth = 0
-        self.sizes: dict[int, int] = {}  # id(anchored node) -> its expanded size
+        self.nodes = self.chars = self.depth = 0
+        self.sizes: dict[int, tuple[int, int]] = {}  # id(anchored node) -> its expanded size
 
     def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
         event = self.peek_event()
@@ -134,27 +134,28 @@ class BoundedComposer(Composer):
             if id(node) not in self.sizes:
                 raise YamlLimit(None, None, f"alias *{event.anchor} refers to a node that contains it",
                                 event.start_mark)
-            self._count(self.sizes[id(node)], event.start_mark)
+            self._count(*self.sizes[id(node)], event.start_mark)
             return node
         self.depth += 1
         if self.depth > limits.YAML_DEPTH:
             raise YamlLimit(None, None, f"nested more than {limits.YAML_DEPTH} levels deep", event.start_mark)
-        before = self.expanded
-        if isinstance(event, ScalarEvent):
-            self._count(1 + len(event.value) // 1000, event.start_mark)
+        before = self.nodes, self.chars
         node = super().compose_node(parent, index)
-        if not isinstance(event, ScalarEvent):
-            self._count(1, event.start_mark)
+        self._count(1, len(event.value) if isinstance(event, ScalarEvent) else 0, event.start_mark)
         self.depth -= 1
         if event.anchor is not None:
-            self.sizes[id(node)] = self.expanded - before
+            self.sizes[id(node)] = (self.nodes - before[0], self.chars - before[1])
         return node
 
-    def _count(self, nodes: int, mark: yaml.Mark) -> None:
-        self.expanded += nodes
-        if self.expanded > limits.YAML_NODES:
-            raise YamlLimit(None, None, f"expands to more than {limits.YAML_NODES:,} nodes once its aliases "
-                            "are expanded (the limit)", mark)
+    def _count(self, nodes: int, chars: int, mark: yaml.Mark) -> None:
+        self.nodes += nodes
+        self.chars += chars
+        if self.nodes > limits.YAML_NODES:
+            raise YamlLimit(None, None, f"holds more than {limits.YAML_NODES:,} values once its aliases are "
+                            "expanded (the limit)", mark)
+        if self.chars > limits.YAML_CHARS:
+            raise YamlLimit(None, None, f"holds more than {limits.YAML_CHARS:,} characters of text once its "
+                            "aliases are expanded (the limit)", mark)
 
 
 class ContentLoader(Reader, Scanner, Parser, BoundedComposer, ContentResolver):
