@@ -186,5 +186,5 @@ def test_a_missing_font_file_fails_the_build(project: Path):
 def test_print_shop_profile(project: Path, tmp_path: Path):
     bad = tmp_path / "rgb.icc"
     bad.write_bytes(b"\0" * 16 + b"RGB " + b"\0" * 100)
-    with pytest.raises(BookletError, match="not a CMYK ICC profile"):
+    with pytest.raises(BookletError, match="not an ICC profile LittleCMS can read"):
         build(project, "print", tmp_path / "x.pdf", icc=bad)

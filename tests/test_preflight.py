@@ -434,4 +434,4 @@ def test_command_refuses_what_is_not_a_pdf(tmp_path: Path):
     result = CliRunner().invoke(cli_command, [str(text)])
     assert result.exit_code == 1 and "not a readable PDF" in result.output
     missing = CliRunner().invoke(cli_command, [str(tmp_path / "missing.pdf")])
-    assert missing.exit_code == 2 and "does not exist" in missing.output
+    assert missing.exit_code == 1 and "missing.pdf: file is missing" in missing.output
