@@ -136,7 +136,8 @@ def check_logo(path: Path, logo, problems: Problems) -> None:
 # Properties that take a colour, in attributes, style attributes and <style> sheets alike.
 SVG_PAINT = re.compile(r"(?<![\w-])(fill|stroke|stop-color|flood-color|lighting-color|color)\s*[:=]\s*"
                        r"[\"']?\s*([^;\"'}>!]*)")
-SVG_NO_COLOUR = re.compile(r"(none|transparent|inherit|currentcolor|url\(#[^)]*\)(\s+\w+)?)?\s*", re.I)
+# Paint that is no colour; a url() is judged as a reference (above), not as a colour.
+SVG_NO_COLOUR = re.compile(r"(none|transparent|inherit|currentcolor|url\([^)]*\)(\s+\w+)?)?\s*", re.I)
 
 
 def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
