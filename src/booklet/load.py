@@ -81,10 +81,11 @@ def read_bounded(path: Path, limit: int, within: Path | None = None) -> bytes:
         raise Unreadable("file is missing") from exc
     except OSError as exc:
         raise Unreadable(f"cannot be read: {exc.strerror}") from exc
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise Unreadable("is not a regular file (a folder, device or pipe): refused")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("is not a regular file (a folder, device or pipe): refused")
         if info.st_size > limit:
             raise Unreadable(f"is {size_text(info.st_size)}; the limit is {size_text(limit)}")
         data = handle.read(limit + 1)
