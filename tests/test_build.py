@@ -169,6 +169,20 @@ def test_overflow_fails_naming_wish_side_and_amount_and_keeps_the_old_pdf(projec
     assert [p.name for p in out.parent.iterdir()] == ["booklet.pdf"]  # no temporary left behind
 
 
+def test_content_pages_too_long_fail_without_the_tightening_search(project: Path):
+    """Text within every limit but many pages long: no type size can fit it, so the build
+    says so after one layout instead of trying each tightening level."""
+    wish = project / "source/wishes/2-ledelsesrum-og-tillid.yaml"
+    bullet = ("ledelse af ledere " * 200)[:2990]
+    wish.write_text(wish.read_text().replace("  implies:\n", "  implies:\n" + f'    - "{bullet}"\n' * 20, 1))
+    with pytest.raises(BookletError) as caught:
+        build(project, "print", project / "out.pdf")
+    (message,) = [str(p) for p in caught.value.problems]
+    assert re.fullmatch(r"wish 2 \(ledelsesrum-og-tillid\), letter: does not fit its page, \d+(\.\d)? mm over: "
+                        r"more than a page too long for any type size", message), message
+    assert not (project / "out.pdf").exists()
+
+
 def test_a_glyph_missing_from_our_fonts_is_named_at_its_line_by_check(project: Path):
     path = project / "source/back-matter.yaml"
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "Prøv det hele" in text)

@@ -27,7 +27,7 @@ from .errors import BookletError, Problem, Problems
 from .finish import check_targets, output_intent, pdf_bytes, write_atomic, write_atomic_all
 from .fonts import check_fonts, check_glyphs, declared_families
 from .load import Project, Unreadable, read_bounded
-from .render import Misfit, misfits, render_html
+from .render import CONTENT_HEIGHT_MM, Misfit, misfits, render_html
 from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
 from .verify import check_pdf
@@ -173,8 +173,10 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
         overflowing = [m for m in bad if m.over_mm > 0]
         if bad and not overflowing:
             return html, document, bad  # misplaced, not overflowing: tightening cannot help
-        if any(plan.pages[m.id].tighten >= MAX_TIGHTEN for m in overflowing):
-            return html, document, overflowing
+        failing = [m for m in overflowing  # a page too long for any type size fails at once
+                   if plan.pages[m.id].tighten >= MAX_TIGHTEN or m.over_mm > CONTENT_HEIGHT_MM]
+        if failing:
+            return html, document, failing
         for m in overflowing:
             log.info("%s: %.1f mm over at level %d", m.label, m.over_mm, plan.pages[m.id].tighten)
         stepped = {p.id for p in plan.tighten([m.id for m in overflowing])}
@@ -292,8 +294,13 @@ class FitCache:
 
 
 def misfit_message(m: Misfit, plan: Plan) -> str:
+    if m.over_mm > CONTENT_HEIGHT_MM:  # tightening wins back a fifth of a page at most
+        return (f"{m.label}: does not fit its page, {m.over_mm:g} mm over: more than a page too long "
+                "for any type size")
     if m.over_mm > 0:
-        return f"{m.label}: does not fit its page, {m.over_mm:g} mm over at the smallest type size"
+        level = plan.pages[m.id].tighten
+        size = "the smallest type size" if level >= MAX_TIGHTEN else f"tightening level {level}"
+        return f"{m.label}: does not fit its page, {m.over_mm:g} mm over at {size}"
     return f"{m.label}: landed on page {m.landed}, planned for page {plan.pages[m.id].number}"
 
 
