@@ -289,7 +289,7 @@ class FitCache:
         entries = dict(list(entries.items())[-self.LIMIT:])
         try:
             write_atomic(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
-        except OSError as exc:  # a cache that cannot be written only costs time
+        except (OSError, BookletError) as exc:  # a cache that cannot be written only costs time
             log.info("layout cache not written: %s", exc)
 
 

@@ -357,7 +357,7 @@ class AssetPath(Field):
         if path.suffix.lower() not in self.suffixes:
             return ctx.error(node, f"'{self.name}' must be one of {', '.join(self.suffixes)}, not {value!r}")
         if not path.is_file():  # a regular file: not a folder, device or pipe
-            return ctx.error(node, f"'{self.name}' file not found: {shown(value)}")
+            return ctx.error(node, f"'{self.name}' file not found: {value}")
         if (size := path.stat().st_size) > self.max_bytes:
             return ctx.error(node, f"'{self.name}' {path.name} is {size / limits.MB:.1f} MB; at most "
                              f"{self.max_bytes / limits.MB:.0f} MB")

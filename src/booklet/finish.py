@@ -95,7 +95,7 @@ def _deflated(raw: bytes, cache: Path | None) -> bytes:
     packer = zlib.compressobj(level=9)  # as pydyf does, so the PDF's bytes are unchanged
     data = packer.compress(raw) + packer.flush()
     if path is not None:
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        with contextlib.suppress(OSError, BookletError):  # a cache that cannot be written only costs time
             write_atomic(data, path)
     return data
 

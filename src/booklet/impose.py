@@ -111,7 +111,7 @@ def _read(source: Path) -> tuple[bytes, PdfReader]:
     try:
         data = read_bounded(source, limits.PDF_FILE_BYTES)
     except Unreadable as exc:
-        raise BookletError(printable(f"{source}: {exc}")) from exc
+        raise BookletError(printable(f"{source}: cannot read the PDF ({exc})")) from exc
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
