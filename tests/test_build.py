@@ -268,3 +268,21 @@ def test_an_output_that_is_not_a_regular_file_or_named_twice_is_refused_first(pr
     assert "refused as an output" in result.output or "named for two outputs" in result.output
     assert not (project / "dist").exists()
     assert Path("/dev/null").is_char_device()
+
+
+def test_an_output_over_an_input_is_refused_and_nothing_is_written(project: Path):
+    source = project / "source/booklet.yaml"
+    before = source.read_bytes()
+    result = CliRunner().invoke(main, ["--root", str(project), "build", "--variant", "screen", "-o", str(source)])
+    assert result.exit_code == 1
+    assert result.output == (f"booklet: {source}: is one of the build's own inputs (source/, layouts/, fonts/ "
+                             "or the profile): refused as an output\n")
+    assert source.read_bytes() == before and not (project / "dist").exists()
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "-99999999999999", "soon"])
+def test_a_source_date_epoch_that_is_no_date_is_one_line(project: Path, monkeypatch, epoch: str):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert result.exit_code == 1
+    assert result.output.startswith("booklet: SOURCE_DATE_EPOCH: not a whole number of seconds since 1970")

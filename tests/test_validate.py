@@ -101,3 +101,10 @@ def test_control_characters_in_text_are_named(project: Path):
     path = project / "source/foreword.yaml"
     path.write_text(path.read_text().replace('title: "Forord"', 'title: "For\\eord\\a"', 1))
     assert messages(project) == ["source/foreword.yaml:1: 'title' holds a control character (U+001B)"]
+
+
+def test_more_wish_files_than_numbers_are_not_read(project: Path):
+    wishes = project / "source/wishes"
+    for number in range(7, 40):
+        (wishes / f"{number}-x.yaml").write_text("number: [")
+    assert messages(project) == ["source/wishes: 39 wish files; at most 9"]

@@ -75,6 +75,12 @@ class Job:
         return [self.project.layouts, self.project.fonts, self.icc.parent, *own]
 
     @property
+    def inputs(self) -> list[Path]:
+        """What an output must never overwrite."""
+        project = self.project
+        return [project.source, project.layouts, project.fonts, self.icc]
+
+    @property
     def font_files(self) -> list[Path]:
         """Font files beyond fonts/ that this job's text is set in (an edition's family)."""
         return font_files(self.edition)
@@ -388,7 +394,7 @@ def finish(job: Job, html: str, document: Document, output: Path | None = None,
            html_output: Path | None = None, saddle_stitched: bool = True) -> Result:
     """Write the PDF (and the HTML) after the written bytes have passed verification."""
     target = output or job.default_output()
-    check_targets([target, *([html_output] if html_output else [])])
+    check_targets([target, *([html_output] if html_output else [])], job.inputs)
     intent = output_intent(job.icc, job.icc == (job.project.root / DEFAULT_ICC).resolve())
     data = pdf_bytes(document, job.variant, intent, document_seed(job, html), job.project.dist / ".cache")
     findings = check_pdf(data, job.variant, job.families(), saddle_stitched)
@@ -417,7 +423,7 @@ def build(
     edition: str | None = None,
 ) -> Result:
     """Build one PDF: the booklet, or an organisation's edition of it."""
-    check_targets([path for path in (output, html_output) if path])  # before the long part
     job = prepare(root, variant, icc, edition)
+    check_targets([path for path in (output, html_output) if path], job.inputs)  # before the long part
     html, document = render(job)
     return finish(job, html, document, output, html_output)

@@ -111,12 +111,16 @@ def _fix_document_id(pdf: pydyf.PDF, seed: bytes) -> None:
     stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
 
 
-def check_targets(targets: Sequence[Path]) -> None:
+def check_targets(targets: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
     """Before anything is rendered or written: each output is a new path or a regular file
-    (never a folder, device or pipe, which a rename would replace), and no two are the same."""
+    (never a folder, device or pipe, which a rename would replace), none lies in ``inputs``
+    (the project's own folders and files), and no two are the same."""
     seen: dict[Path, Path] = {}
     for target in targets:
         real = target.resolve()
+        if any(real == given or real.is_relative_to(given) for given in map(Path.resolve, inputs)):
+            raise BookletError(printable(f"{target}: is one of the build's own inputs (source/, layouts/, "
+                                         "fonts/ or the profile): refused as an output"))
         if real in seen:
             raise BookletError(printable(f"{target}: named for two outputs (the PDF and the HTML); one "
                                          "would overwrite the other"))

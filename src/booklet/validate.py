@@ -53,6 +53,10 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     wish_files = sorted((source / WISHES_DIR).glob("*.yaml"))
     if not wish_files:
         problems.add(source / WISHES_DIR, 0, "no wishes found (expected <number>-<slug>.yaml)")
+    most = Wish.fields["number"].maximum
+    if len(wish_files) > most:  # numbers run 1 to 9: more files can never be valid, so none is read
+        problems.add(source / WISHES_DIR, 0, f"{len(wish_files)} wish files; at most {most}")
+        wish_files = []
     wishes = []
     for path in wish_files:
         wish = read(path, Wish)
