@@ -253,6 +253,12 @@ def svg(body: str) -> str:
      "#rrggbb, #rgb, rgb(r, g, b), black or white"),
     ("".join(f"<rect fill='#{n:06x}' width='1' height='1'/>" for n in range(6000)),
      "logo logo.svg holds 6,000 colour values; at most 5,000 (each is converted to CMYK)"),
+    ("<defs><rect id='l0' width='1' height='1'/>"  # 2 KB that WeasyPrint would draw for ever
+     + "".join(f"<g id='l{n}'>" + f"<use href='#l{n - 1}'/>" * 10 + "</g>" for n in range(1, 9))
+     + "</defs><use href='#l8'/>",
+     "logo logo.svg draws 469,135,793 elements once its <use> references are expanded; at most 20,000"),
+    ("<g id='a'><use href='#a'/></g>", "logo logo.svg has a <use> that refers to an element containing it"),
+    ("<g>" * 3000 + "</g>" * 3000, "logo logo.svg nests elements more than 100 deep"),
 ])
 def test_svg_logo_problems_are_caught_by_check(project: Path, body: str, expected: str):
     folder = write_edition(project, 'name: "X"\nlogo: logo.svg\n')

@@ -162,6 +162,18 @@ def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
         if "@import" in sheet or re.search(r"url\(\s*(?![\s\"']*#)", sheet):
             problem("refers to an outside resource in its <style> (@import or url()); a logo must be "
                     "self-contained")
+    try:
+        drawn = svg_elements(root)
+    except SvgTooDeep:
+        problem(f"nests elements more than {limits.SVG_DEPTH} deep")
+        return
+    except SvgCycle:
+        problem("has a <use> that refers to an element containing it")
+        return
+    if drawn > limits.SVG_ELEMENTS:
+        problem(f"draws {drawn:,} elements once its <use> references are expanded; at most "
+                f"{limits.SVG_ELEMENTS:,}")
+        return
     text = data.decode("utf-8", "replace")
     if (count := sum(1 for _ in SVG_COLOUR.finditer(text))) > limits.SVG_COLOURS:
         problem(f"holds {count:,} colour values; at most {limits.SVG_COLOURS:,} (each is converted to CMYK)")
@@ -172,6 +184,41 @@ def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
     if unconvertible:
         problem(f"uses colours print cannot convert to CMYK ({', '.join(map(repr, unconvertible[:5]))}): "
                 "give them as #rrggbb, #rgb, rgb(r, g, b), black or white")
+
+
+class SvgCycle(Exception):
+    pass
+
+
+class SvgTooDeep(Exception):
+    pass
+
+
+def svg_elements(root: ET.Element) -> int:
+    """How many elements the SVG draws, each <use> counted as what it refers to (memoised, so
+    the count itself is quick however large it is)."""
+    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+    counted: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def count(element: ET.Element, depth: int) -> int:
+        if id(element) in counted:
+            return counted[id(element)]
+        if id(element) in open_:
+            raise SvgCycle
+        if depth > limits.SVG_DEPTH:
+            raise SvgTooDeep
+        open_.add(id(element))
+        total = 1 + sum(count(child, depth + 1) for child in element)
+        if element.tag.endswith("}use") or element.tag == "use":
+            ref = next((v for n, v in element.attrib.items() if n.endswith("href")), "")
+            target = ids.get(ref[1:]) if ref.startswith("#") else None
+            total += count(target, depth + 1) if target is not None else 0
+        open_.discard(id(element))
+        counted[id(element)] = total
+        return total
+
+    return count(root, 0)
 
 
 def scaffold_edition(project: Project, slug: str, name: str) -> Path:

@@ -37,6 +37,13 @@ LOGO_FILE_BYTES = 5 * MB
 LOGO_PIXELS = 16_000_000
 """Pixels in a raster logo (4,000 × 4,000); 30 mm at 300 dpi needs 354 px across."""
 
+SVG_ELEMENTS = 20_000
+"""Elements an SVG logo draws once each <use> is expanded into what it refers to: a 2 KB
+SVG of nested <use> elements would otherwise draw billions of shapes."""
+
+SVG_DEPTH = 100
+"""Nesting depth of an SVG logo's elements."""
+
 SVG_COLOURS = 5_000
 """Colour values in an SVG logo: each one is converted to CMYK for print."""
 
