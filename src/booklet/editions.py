@@ -245,11 +245,13 @@ def logo_for(project: Project, edition: EditionSpec | None, variant: str, icc: P
     source = edition.data.logo.path
     if variant != "print":
         return source
+    from . import colour
     from .colour import image_to_cmyk, svg_to_cmyk
     from .finish import write_atomic
 
     data = read_bounded(source, limits.LOGO_FILE_BYTES)  # checked by check_logo; a file may change
-    digest = hashlib.sha256(data + icc.read_bytes()).hexdigest()[:16]
+    converter = Path(colour.__file__).read_bytes()  # a cached copy made by other code is not reused
+    digest = hashlib.sha256(data + icc.read_bytes() + converter).hexdigest()[:16]
     svg = source.suffix.lower() == ".svg"
     target = logo_cache(project) / f"{edition.slug}-{digest}{'.svg' if svg else '.jpg'}"
     if not target.is_file():
