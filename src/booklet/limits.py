@@ -53,8 +53,9 @@ ICC_FILE_BYTES = 16 * MB
 ASSET_FILE_BYTES = 32 * MB
 """Any other file of an edition: a font, its licence."""
 
-PDF_FILE_BYTES = 512 * MB
-"""A PDF given to ``booklet preflight`` or ``booklet impose``."""
+PDF_FILE_BYTES = 200 * MB
+"""A PDF given to ``booklet preflight`` or ``booklet impose``: the booklet's is 2 MB, and 20
+A5 pages of 300 dpi CMYK images stay under 100 MB."""
 
 STALE_TEMP_SECONDS = 60
 """A temporary file of an atomic write older than this, whose writer holds no lock on it any
