@@ -8,15 +8,17 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from booklet.build import build, check
+from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.fonts import declared_families
 from booklet.preflight import preflight
 from booklet.verify import A5, BLEED, MM, check_pdf, pdf_fonts
 
-from .conftest import ROOT, page_texts, words
+from .conftest import ROOT, copy_project, page_texts, words
 
 SEED = Path(__file__).parent / "data" / "seed.txt"
 FAMILIES = declared_families(ROOT / "layouts/css/1-fonts.css")
@@ -244,12 +246,31 @@ def test_overflow_fails_naming_wish_side_and_amount_and_keeps_the_old_pdf(projec
     assert [p.name for p in out.parent.iterdir()] == ["booklet.pdf"]  # no temporary left behind
 
 
-def test_a_glyph_missing_from_our_fonts_fails_the_build(project: Path):
-    path = project / "source/back-matter.yaml"
-    path.write_text(path.read_text().replace("Prøv det hele", "Prøv ☃ det hele"))
+def test_content_pages_too_long_fail_without_the_tightening_search(project: Path):
+    """Text within every limit but many pages long: no type size can fit it, so the build
+    says so after one layout instead of trying each tightening level."""
+    wish = project / "source/wishes/2-ledelsesrum-og-tillid.yaml"
+    bullet = ("ledelse af ledere " * 200)[:2990]
+    wish.write_text(wish.read_text().replace("  implies:\n", "  implies:\n" + f'    - "{bullet}"\n' * 20, 1))
     with pytest.raises(BookletError) as caught:
         build(project, "print", project / "out.pdf")
-    assert "has no glyph for '☃' (U+2603)" in str(caught.value)
+    (message,) = [str(p) for p in caught.value.problems]
+    assert re.fullmatch(r"wish 2 \(ledelsesrum-og-tillid\), letter: does not fit its page, \d+(\.\d)? mm over: "
+                        r"more than a page too long for any type size", message), message
+    assert not (project / "out.pdf").exists()
+
+
+def test_a_glyph_missing_from_our_fonts_is_named_at_its_line_by_check(project: Path):
+    path = project / "source/back-matter.yaml"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "Prøv det hele" in text)
+    path.write_text(path.read_text().replace("Prøv det hele", "Prøv ☃ det hele"))
+    result = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert result.exit_code == 1
+    (message,) = result.output.splitlines()
+    assert message.startswith(f"source/back-matter.yaml:{line}: the fonts have no glyph for '☃' (U+2603) in ")
+    with pytest.raises(BookletError) as caught:
+        build(project, "print", project / "out.pdf")
+    assert [str(p) for p in caught.value.problems] == [message]
     assert not (project / "out.pdf").exists()
 
 
@@ -260,8 +281,85 @@ def test_a_missing_font_file_fails_the_build(project: Path):
     assert "font file is missing: SourceSerif4-Italic.ttf" in str(caught.value)
 
 
-def test_print_shop_profile(project: Path, tmp_path: Path):
-    bad = tmp_path / "rgb.icc"
-    bad.write_bytes(b"\0" * 16 + b"RGB " + b"\0" * 100)
-    with pytest.raises(BookletError, match="not a CMYK ICC profile"):
-        build(project, "print", tmp_path / "x.pdf", icc=bad)
+SWOP = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # another print shop's: Artifex's SWOP
+
+
+@pytest.mark.parametrize("variant", ["print", "screen"])
+@pytest.mark.parametrize("header", [b"\0" * 16 + b"RGB ", b"\0" * 16 + b"CMYK"])
+def test_a_bad_print_shop_profile_is_one_line_in_every_build(project: Path, tmp_path: Path, variant: str,
+                                                            header: bytes):
+    """Garbage after a plausible header is not a profile, in a print, screen or edition build."""
+    bad = tmp_path / "shop.icc"
+    bad.write_bytes(header + b"garbage" * 100)
+    for edition in ([], ["--edition", "eksempel-kommune"]):
+        result = CliRunner().invoke(main, ["--root", str(project), "build", "--variant", variant, "--icc",
+                                           str(bad), "-o", str(tmp_path / "x.pdf"), *edition])
+        assert result.exit_code == 1
+        assert result.output.startswith(f"{bad}: not an ICC profile LittleCMS can read: ")
+        assert len(result.output.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "shop.icc"]
+
+
+def test_a_profile_that_is_not_a_cmyk_output_profile_is_refused(project: Path, tmp_path: Path):
+    rgb = tmp_path / "srgb.icc"
+    from PIL import ImageCms
+
+    rgb.write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    with pytest.raises(BookletError) as caught:
+        build(project, "print", tmp_path / "x.pdf", icc=rgb)
+    assert str(caught.value.problems[0]) == (f"{rgb}: not a CMYK output profile (it is a RGB 'mntr' "
+                                             "profile; the output intent needs CMYK 'prtr')")
+
+
+@pytest.mark.skipif(not SWOP.is_file(), reason="needs a second CMYK profile: apt-get install libgs-common")
+def test_a_print_shop_profile_is_the_output_intent(project: Path, tmp_path: Path):
+    """--icc embeds the given profile's own bytes, described by its own description; and it is
+    the profile the screen build converts the palette through."""
+    out = tmp_path / "swop.pdf"
+    build(project, "print", out, icc=SWOP)
+    reader = PdfReader(out)
+    (intent,) = [i.get_object() for i in reader.trailer["/Root"]["/OutputIntents"]]
+    assert intent["/DestOutputProfile"].get_object().get_data() == SWOP.read_bytes()
+    assert intent["/OutputConditionIdentifier"] == "Custom"
+    assert intent["/Info"] == intent["/OutputCondition"] == "Artifex CMYK SWOP Profile"
+    screen = tmp_path / "swop-screen.pdf"
+    build(project, "screen", screen, icc=SWOP)
+    assert check_pdf(screen.read_bytes(), "screen", FAMILIES) == []
+
+
+def test_the_same_source_in_another_folder_gives_the_same_bytes(print_pdf: Path, tmp_path: Path):
+    """IDs derive from the content, not from the absolute paths the HTML names files by."""
+    elsewhere = copy_project(tmp_path / "b" / "pro j")
+    out = tmp_path / "elsewhere.pdf"
+    build(elsewhere, "print", out)
+    assert out.read_bytes() == print_pdf.read_bytes()
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "same"])
+def test_an_output_that_is_not_a_regular_file_or_named_twice_is_refused_first(project: Path, target: str):
+    out = project / "dist" / "booklet.pdf"
+    html = out if target == "same" else project / "dist" / "booklet.html"
+    pdf = Path(target) if target.startswith("/") else out
+    result = CliRunner().invoke(main, ["--root", str(project), "build", "-o", str(pdf), "--html", str(html)])
+    assert result.exit_code == 1 and len(result.output.splitlines()) == 1
+    assert "refused as an output" in result.output or "named for two outputs" in result.output
+    assert not (project / "dist").exists()
+    assert Path("/dev/null").is_char_device()
+
+
+def test_an_output_over_an_input_is_refused_and_nothing_is_written(project: Path):
+    source = project / "source/booklet.yaml"
+    before = source.read_bytes()
+    result = CliRunner().invoke(main, ["--root", str(project), "build", "--variant", "screen", "-o", str(source)])
+    assert result.exit_code == 1
+    assert result.output == (f"booklet: {source}: is one of the build's own inputs (source/, layouts/, fonts/ "
+                             "or the profile): refused as an output\n")
+    assert source.read_bytes() == before and not (project / "dist").exists()
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "-99999999999999", "soon"])
+def test_a_source_date_epoch_that_is_no_date_is_one_line(project: Path, monkeypatch, epoch: str):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert result.exit_code == 1
+    assert result.output.startswith("booklet: SOURCE_DATE_EPOCH: not a whole number of seconds since 1970")

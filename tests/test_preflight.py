@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -571,4 +572,42 @@ def test_command_refuses_what_is_not_a_pdf(tmp_path: Path):
     result = CliRunner().invoke(cli_command, [str(text)])
     assert result.exit_code == 1 and "not a readable PDF" in result.output
     missing = CliRunner().invoke(cli_command, [str(tmp_path / "missing.pdf")])
-    assert missing.exit_code == 2 and "does not exist" in missing.output
+    assert missing.exit_code == 1 and "missing.pdf: file is missing" in missing.output
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "fifo.pdf", "folder.pdf"])
+def test_command_refuses_at_once_what_is_not_a_regular_file(tmp_path: Path, path: str):
+    """/dev/zero would be read until memory ran out and a FIFO would wait for ever: both are
+    refused before a byte is read."""
+    os.mkfifo(tmp_path / "fifo.pdf")
+    (tmp_path / "folder.pdf").mkdir()
+    target = Path(path) if path.startswith("/") else tmp_path / path
+    result = CliRunner().invoke(cli_command, [str(target)])
+    assert result.exit_code == 1
+    assert result.output == f"booklet: {target}: is not a regular file (a folder, device or pipe): refused\n"
+
+
+def test_command_refuses_a_pdf_over_the_size_limit(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("booklet.limits.PDF_FILE_BYTES", 1000)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * 2000)
+    result = CliRunner().invoke(cli_command, [str(big)])
+    assert result.exit_code == 1 and result.output == f"booklet: {big}: is 2 KB; the limit is 1 KB\n"
+
+
+def test_an_encrypted_pdf_is_not_pdf_x():
+    """PDF/X forbids encryption, even with an empty user password that opens it."""
+    writer = PdfWriter(clone_from=io.BytesIO(weasy(PAGES)))
+    writer.encrypt("", "owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    report = preflight(out.getvalue(), "print", {"Booklet Sans"})
+    assert failed(report) == {"PDF/X version": ["the PDF is encrypted: PDF/X forbids encryption"]}
+
+
+def test_control_characters_from_a_pdf_or_a_path_are_escaped(tmp_path: Path):
+    """A hostile file name (or a PDF's font name) must not drive the terminal."""
+    path = tmp_path / "\x1b]0;owned\x07.pdf"
+    result = CliRunner().invoke(cli_command, [str(path)])
+    assert result.exit_code == 1 and "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;owned\\x07.pdf: file is missing" in result.output

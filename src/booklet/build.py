@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html as htmllib
+import io
 import json
 import logging
 import re
@@ -19,13 +20,14 @@ from pathlib import Path
 import weasyprint
 from weasyprint import Document
 
+from . import limits
 from .compose import MAX_TIGHTEN, VARIANTS, Plan, PlannedPage, build_date, compose, plan_pages
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
-from .errors import BookletError, Problems
-from .finish import MARKS, pdf_bytes, write_atomic
-from .fonts import check_fonts, declared_families
-from .load import Project
-from .render import Misfit, misfits, render_html
+from .errors import BookletError, Problem, Problems
+from .finish import MARKS, check_targets, output_intent, pdf_bytes, write_atomic, write_atomic_all
+from .fonts import check_fonts, check_glyphs, declared_families
+from .load import Project, Unreadable, read_bounded
+from .render import CONTENT_HEIGHT_MM, Misfit, misfits, render_html
 from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
 from .verify import check_pdf
@@ -74,6 +76,12 @@ class Job:
         return [self.project.layouts, self.project.fonts, self.icc.parent, *own]
 
     @property
+    def inputs(self) -> list[Path]:
+        """What an output must never overwrite."""
+        project = self.project
+        return [project.source, project.layouts, project.fonts, self.icc]
+
+    @property
     def font_files(self) -> list[Path]:
         """Font files beyond fonts/ that this job's text is set in (an edition's family)."""
         return font_files(self.edition)
@@ -112,12 +120,16 @@ def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
     marks = resolve_marks(variant, marks)
     project = Project.at(root)
     content = check(project.root)
+    problems = Problems(project.root)
     spec = None
     if edition is not None:
-        problems = Problems(project.root)
         spec = load_edition(project, edition, content, problems)
         problems.raise_if_any()
-    return Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec, marks)
+    job = Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec, marks)
+    check_glyphs(project.layouts / "css" / "1-fonts.css", [*content.texts, *(spec.texts if spec else ())],
+                 problems, job.font_files)
+    problems.raise_if_any()
+    return job
 
 
 def resolve_marks(variant: str, marks: str | None) -> str:
@@ -131,13 +143,22 @@ def resolve_marks(variant: str, marks: str | None) -> str:
 
 
 def resolve_icc(project: Project, icc: Path | None) -> Path:
+    """The output-intent profile: a file LittleCMS reads as a CMYK output (printer) profile."""
+    from PIL import ImageCms
+
     path = (icc or project.root / DEFAULT_ICC).resolve()
-    if not path.is_file():
-        raise BookletError(f"{path}: ICC profile not found")
-    with path.open("rb") as handle:
-        header = handle.read(20)
-    if header[16:20] != b"CMYK":
-        raise BookletError(f"{path}: not a CMYK ICC profile (colour space {header[16:20]!r})")
+    try:
+        data = read_bounded(path, limits.ICC_FILE_BYTES)
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    except Unreadable as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"ICC profile {exc}")]) from exc
+    except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"not an ICC profile LittleCMS can read: "
+                                    f"{exc}")]) from exc
+    if profile.xcolor_space.strip() != "CMYK" or profile.device_class != "prtr":
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, "not a CMYK output profile (it is a "
+                                    f"{profile.xcolor_space.strip()} '{profile.device_class}' profile; "
+                                    "the output intent needs CMYK 'prtr')")])
     return path
 
 
@@ -171,8 +192,10 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
         overflowing = [m for m in bad if m.over_mm > 0]
         if bad and not overflowing:
             return html, document, bad  # misplaced, not overflowing: tightening cannot help
-        if any(plan.pages[m.id].tighten >= MAX_TIGHTEN for m in overflowing):
-            return html, document, overflowing
+        failing = [m for m in overflowing  # a page too long for any type size fails at once
+                   if plan.pages[m.id].tighten >= MAX_TIGHTEN or m.over_mm > CONTENT_HEIGHT_MM]
+        if failing:
+            return html, document, failing
         for m in overflowing:
             log.info("%s: %.1f mm over at level %d", m.label, m.over_mm, plan.pages[m.id].tighten)
         stepped = {p.id for p in plan.tighten([m.id for m in overflowing])}
@@ -285,13 +308,18 @@ class FitCache:
         entries = dict(list(entries.items())[-self.LIMIT:])
         try:
             write_atomic(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
-        except OSError as exc:  # a cache that cannot be written only costs time
+        except (OSError, BookletError) as exc:  # a cache that cannot be written only costs time
             log.info("layout cache not written: %s", exc)
 
 
 def misfit_message(m: Misfit, plan: Plan) -> str:
+    if m.over_mm > CONTENT_HEIGHT_MM:  # tightening wins back a fifth of a page at most
+        return (f"{m.label}: does not fit its page, {m.over_mm:g} mm over: more than a page too long "
+                "for any type size")
     if m.over_mm > 0:
-        return f"{m.label}: does not fit its page, {m.over_mm:g} mm over at the smallest type size"
+        level = plan.pages[m.id].tighten
+        size = "the smallest type size" if level >= MAX_TIGHTEN else f"tightening level {level}"
+        return f"{m.label}: does not fit its page, {m.over_mm:g} mm over at {size}"
     return f"{m.label}: landed on page {m.landed}, planned for page {plan.pages[m.id].number}"
 
 
@@ -359,19 +387,26 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
 def finish(job: Job, html: str, document: Document, output: Path | None = None,
            html_output: Path | None = None, saddle_stitched: bool = True) -> Result:
     """Write the PDF (and the HTML) after the written bytes have passed verification."""
-    seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
-    default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
-    data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache", job.marks)
+    target = output or job.default_output()
+    check_targets([target, *([html_output] if html_output else [])], job.inputs)
+    intent = output_intent(job.icc, job.icc == (job.project.root / DEFAULT_ICC).resolve())
+    data = pdf_bytes(document, job.variant, intent, document_seed(job, html), job.project.dist / ".cache",
+                     job.marks)
     findings = check_pdf(data, job.variant, job.families(), saddle_stitched, job.marks)
     if findings:
         raise BookletError([f"verify: {f}" for f in findings])
-    target = output or job.default_output()
-    write_atomic(data, target)
-    if html_output:
-        write_atomic(html.encode(), html_output)
+    write_atomic_all([(data, target), *([(html.encode(), html_output)] if html_output else [])])
     tightened = {p.label: p.tighten for p in job.plan.pages.values() if p.tighten}
     log.info("wrote %s (%d pages)", target, len(document.pages))
     return Result(target, len(document.pages), tightened, job.plan.notes)
+
+
+def document_seed(job: Job, html: str) -> bytes:
+    """What the document's IDs derive from: the markup with the project's own folder left out
+    (it names files by absolute file:// URL), and the profile. The same source built in two
+    folders gives the same bytes."""
+    markup = html.replace(job.project.root.as_uri(), "project:").encode()
+    return hashlib.sha256(markup + job.icc.read_bytes()).digest()
 
 
 def build(
@@ -385,5 +420,6 @@ def build(
 ) -> Result:
     """Build one PDF: the booklet, or an organisation's edition of it."""
     job = prepare(root, variant, icc, edition, marks)
+    check_targets([path for path in (output, html_output) if path], job.inputs)  # before the long part
     html, document = render(job)
     return finish(job, html, document, output, html_output)

@@ -13,7 +13,7 @@ from . import __version__
 from .build import SLUG, build, layout, misfit_message, prepare, resolve_marks, skip_pages
 from .compose import VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
-from .errors import BookletError
+from .errors import BookletError, printable
 from .finish import MARKS
 from .handout import LAYOUTS, handout, handout_all
 from .impose import cli_command as impose_command
@@ -30,7 +30,12 @@ class Booklet(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except BookletError:
+            raise
+        except click.ClickException as exc:  # click's own, which may quote a raw argument
+            exc.message = printable(exc.message)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
             if ctx.obj and ctx.obj.get("verbose"):
@@ -85,7 +90,7 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
                    "of 4; --verbose names them)", err=True)
         for label, level in result.tightened.items():
             log.info("tightened %s to level %d", label, level)
-    click.echo(f"{result.output} ({result.pages} pages)")
+    click.echo(printable(f"{result.output} ({result.pages} pages)"))
 
 
 @main.command("check")
@@ -183,7 +188,7 @@ def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str 
     results = (handout_all(obj["root"], edition, layout, variant, marks) if all_wishes
                else [handout(obj["root"], wish, edition, layout, variant, output, marks)])
     for result in results:
-        click.echo(f"{result.output} ({result.pages} {'page' if result.pages == 1 else 'pages'})")
+        click.echo(printable(f"{result.output} ({result.pages} {'page' if result.pages == 1 else 'pages'})"))
 
 
 @main.command("watch")

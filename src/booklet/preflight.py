@@ -24,8 +24,10 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, StreamObject
 
+from . import limits
 from .compose import VARIANTS
-from .errors import BookletError
+from .errors import BookletError, printable
+from .load import Unreadable, read_bounded
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
@@ -702,6 +704,8 @@ def _check_output_intent(reader: PdfReader) -> Check:
 
 def _check_pdfx_version(reader: PdfReader) -> Check:
     check = Check("PDF/X version")
+    if reader.is_encrypted:
+        check.details.append(Finding(0, "the PDF is encrypted: PDF/X forbids encryption"))
     info = _dict(reader.trailer.get("/Info")).get("/GTS_PDFXVersion")
     found = [(str(info), "document info")] if info is not None else []
     found += [(v, "XMP metadata") for v in _xmp_values(_xmp(reader), PDFXID, "GTS_PDFXVersion")]
@@ -981,7 +985,7 @@ def format_report(report: Report) -> str:
 
 
 @click.command("preflight")
-@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pdf", type=click.Path(path_type=Path))
 @click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
               help="print: PDF/X, CMYK, A5 with 3 mm bleed. screen: tagged, A5 without bleed.")
 @click.option("--marks", type=click.Choice(["crop", "none"]), default=None,
@@ -989,9 +993,16 @@ def format_report(report: Report) -> str:
               "Default: any marks, as long as they stay out of the bleed and in sight.")
 def cli_command(pdf: Path, variant: str, marks: str | None) -> None:
     """Check any PDF against the booklet's print or screen requirements; exit 1 if a check fails."""
-    report = preflight(pdf.read_bytes(), variant, marks=marks)
-    click.echo(f"{pdf}")
-    click.echo(format_report(report))
+    try:
+        data = read_bounded(pdf, limits.PDF_FILE_BYTES)  # a regular file of bounded size, nothing else
+    except Unreadable as exc:
+        raise BookletError(printable(f"{pdf}: {exc}")) from exc
+    try:
+        report = preflight(data, variant, marks=marks)
+    except BookletError as exc:
+        raise BookletError(printable(f"{pdf}: {exc.message.removeprefix('booklet: ')}")) from exc
+    click.echo(printable(f"{pdf}"))
+    click.echo(printable(format_report(report)))
     if not report.passed:
         failed = [check.name for check in report.checks if not check.passed]
         raise BookletError(f"{pdf}: {len(failed)} of {len(report.checks)} preflight checks failed "
