@@ -177,10 +177,10 @@ def test_a_glyph_missing_from_our_fonts_fails_the_build(project: Path):
 
 
 def test_a_missing_font_file_fails_the_build(project: Path):
-    (project / "fonts/SourceSerif4-Italic.ttf").unlink()
+    (project / "fonts/BookletSerif-Italic.ttf").unlink()
     with pytest.raises(BookletError) as caught:
         build(project, "print", project / "out.pdf")
-    assert "font file is missing: SourceSerif4-Italic.ttf" in str(caught.value)
+    assert "font file is missing: BookletSerif-Italic.ttf" in str(caught.value)
 
 
 def test_print_shop_profile(project: Path, tmp_path: Path):

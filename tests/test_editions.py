@@ -201,14 +201,14 @@ def test_edition_type_family_from_the_projects_fonts_and_missing_glyphs(project:
     folder = write_edition(project, """name: "X"
 type_family:
   name: "Source"
-  regular: fonts/SourceSans3-Regular.ttf
-  italic: fonts/SourceSans3-Italic.ttf
-  bold: fonts/SourceSans3-Bold.ttf
+  regular: fonts/BookletSans-Regular.ttf
+  italic: fonts/BookletSans-Italic.ttf
+  bold: fonts/BookletSans-Bold.ttf
   licence: fonts/OFL-SourceSans3.txt
 """)
     assert prepare(project, edition="test").edition.data.type_family.regular.path == \
-        (project / "fonts/SourceSans3-Regular.ttf").resolve()
+        (project / "fonts/BookletSans-Regular.ttf").resolve()
     (folder / "edition.yaml").write_text((folder / "edition.yaml").read_text().replace(
-        "fonts/SourceSans3-Bold.ttf", "../../../fonts/SourceSans3-Bold.ttf"))
+        "fonts/BookletSans-Bold.ttf", "../../../fonts/BookletSans-Bold.ttf"))
     (found,) = problems_of(project, "test")
     assert "'bold' must be a file inside the edition's folder" in found
