@@ -63,8 +63,8 @@ class _SubsetterNotice(logging.Filter):
             return True
         if not self.said:
             self.said = True
-            log.warning("HarfBuzz-Subset is missing, so WeasyPrint subsets fonts with fontTools (slower): "
-                        "%s", INSTALL_HARFBUZZ_SUBSET)
+            log.warning("HarfBuzz-Subset is missing, so fonts are subset with fontTools, which is slower; "
+                        "to install it: %s", INSTALL_HARFBUZZ_SUBSET)
         return False
 
 
