@@ -14,7 +14,7 @@ from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.verify import pdf_fonts
 
-from .conftest import ROOT, page_texts
+from .conftest import ROOT, Subsetter, page_texts
 
 KOMMUNE = "source/editions/eksempel-kommune"
 
@@ -44,7 +44,7 @@ def test_example_editions_are_valid():
                    for p in letters)
 
 
-def test_edition_pdf_keeps_the_booklets_guarantees(tmp_path: Path):
+def test_edition_pdf_keeps_the_booklets_guarantees(subsetter: Subsetter, tmp_path: Path):
     out = tmp_path / "kommune.pdf"
     result = build(ROOT, "print", out, edition="eksempel-kommune")
     assert result.pages == 24
@@ -61,6 +61,7 @@ def test_edition_pdf_keeps_the_booklets_guarantees(tmp_path: Path):
     again = tmp_path / "again.pdf"
     build(ROOT, "print", again, edition="eksempel-kommune")
     assert again.read_bytes() == out.read_bytes()
+    assert subsetter.was_used()
 
 
 def test_text_is_text(project: Path, tmp_path: Path):

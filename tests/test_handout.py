@@ -13,7 +13,7 @@ from booklet.errors import BookletError
 from booklet.handout import handout
 from booklet.verify import A5
 
-from .conftest import ROOT, page_texts
+from .conftest import ROOT, Subsetter, page_texts
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -22,7 +22,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_a5_handout_is_the_spread_with_a_footer(tmp_path: Path):
+def test_a5_handout_is_the_spread_with_a_footer(subsetter: Subsetter, tmp_path: Path):
     out = tmp_path / "h.pdf"
     result = handout(ROOT, "strategisk-retning", output=out)
     assert result.pages == 2
@@ -41,9 +41,10 @@ def test_a5_handout_is_the_spread_with_a_footer(tmp_path: Path):
     again = tmp_path / "again.pdf"
     handout(ROOT, "1", output=again)
     assert again.read_bytes() == out.read_bytes()
+    assert subsetter.was_used()
 
 
-def test_a4_sheet_fits_an_office_printer(tmp_path: Path):
+def test_a4_sheet_fits_an_office_printer(subsetter: Subsetter, tmp_path: Path):
     out = tmp_path / "a4.pdf"
     handout(ROOT, "4", layout="a4", output=out)
     reader = PdfReader(out)
@@ -65,6 +66,7 @@ def test_a4_sheet_fits_an_office_printer(tmp_path: Path):
     again = tmp_path / "again.pdf"
     handout(ROOT, "4", layout="a4", output=again)
     assert again.read_bytes() == out.read_bytes()
+    assert subsetter.was_used()
 
 
 def test_edition_handout_names_the_organisation(tmp_path: Path):
