@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from booklet.bench import WITHOUT_HARFBUZZ_SUBSET
 from booklet.errors import BookletError
 from booklet.render import INSTALL_HARFBUZZ_SUBSET, ConfinedFetcher, render_html
 from booklet.verify import pdf_fonts
 
 from .conftest import ROOT
-
-WITHOUT_HARFBUZZ_SUBSET = ("import sys, weasyprint.pdf.fonts; weasyprint.pdf.fonts.harfbuzz_subset = None; "
-                           "from booklet.cli import main; main(prog_name='booklet')")
 
 
 def test_fetcher_refuses_the_network_and_paths_outside(tmp_path: Path):
