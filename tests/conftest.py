@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if os.environ.get("BOOKLET_FORCE_FONTTOOLS") == "1":
     weasyprint.pdf.fonts.harfbuzz_subset = None
 SESSION_SUBSETTER = "harfbuzz" if weasyprint.pdf.fonts.harfbuzz_subset else "fonttools"
+NO_HARFBUZZ = ("BOOKLET_FORCE_FONTTOOLS=1: the suite runs as without HarfBuzz-Subset" if ffi.harfbuzz_subset
+               else f"HarfBuzz-Subset is missing (install it: {INSTALL_HARFBUZZ_SUBSET})")
 
 
 def pytest_report_header() -> str:
-    why = ("BOOKLET_FORCE_FONTTOOLS=1" if ffi.harfbuzz_subset else "libharfbuzz-subset0 is missing") \
-        if SESSION_SUBSETTER == "fonttools" else "libharfbuzz-subset0"
-    return f"font subsetting: {SESSION_SUBSETTER} ({why})"
+    return f"font subsetting: {SESSION_SUBSETTER}" + (f"; {NO_HARFBUZZ}" if SESSION_SUBSETTER == "fonttools" else "")
 
 
 @dataclass
@@ -53,8 +53,7 @@ def subsetter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     (its fallback), whichever this machine has; the clock fontTools stamps fonts with moves on
     a day at every reading, as between builds made on different days."""
     if request.param == "harfbuzz" and SESSION_SUBSETTER == "fonttools":
-        pytest.skip("HarfBuzz-Subset is missing or BOOKLET_FORCE_FONTTOOLS=1 (install the library: "
-                    f"{INSTALL_HARFBUZZ_SUBSET})")
+        pytest.skip(NO_HARFBUZZ)
     if request.param == "fonttools":
         monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
     found = Subsetter(request.param)
