@@ -59,7 +59,7 @@ def subsetter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
     found = Subsetter(request.param)
     original = weasyprint.pdf.fonts.Font._fonttools_subset
 
-    def spy(font, *args):  # noqa: ANN001, ANN202 - WeasyPrint's method
+    def spy(font, *args):  # in place of WeasyPrint's Font._fonttools_subset
         found.fonttools_faces.append(font.family)
         return original(font, *args)
 
