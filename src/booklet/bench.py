@@ -122,14 +122,16 @@ def main() -> None:
                 root, goal=1.3)
         from weasyprint.text.ffi import harfbuzz_subset
 
+        from .render import INSTALL_HARFBUZZ_SUBSET
+
         if harfbuzz_subset:
             fonttools_booklet = [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET]
             compare("booklet build, fonts subset by fontTools (no HarfBuzz-Subset) vs by HarfBuzz-Subset",
                     [*fonttools_booklet, "build", "--output", str(Path(tmp) / "f.pdf")],
                     [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=1.3)
         else:
-            print("fontTools vs HarfBuzz-Subset: skipped, HarfBuzz-Subset is missing (sudo apt-get install "
-                  "libharfbuzz-subset0)\n")
+            print(f"fontTools vs HarfBuzz-Subset: skipped, HarfBuzz-Subset is missing "
+                  f"({INSTALL_HARFBUZZ_SUBSET})\n")
         compare("booklet handout 2 vs booklet build (the whole booklet)",
                 [booklet, "handout", "2", "--output", str(Path(tmp) / "h.pdf")],
                 [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=0.5)

@@ -10,7 +10,7 @@ import struct
 import tempfile
 import uuid
 import zlib
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pydyf
@@ -104,8 +104,11 @@ def _date_fonts(pdf: pydyf.PDF, document: Document) -> None:
     date instead (the font's creation date if the document has none), so the same input gives
     the same bytes whichever subsetter ran."""
     modified = document.metadata.modified
-    when = (int(datetime.fromisoformat(modified).timestamp()) + SFNT_EPOCH).to_bytes(8, "big") \
-        if modified else None
+    when = None
+    if modified:
+        date = datetime.fromisoformat(modified)
+        date = date if date.tzinfo else date.replace(tzinfo=UTC)  # not the machine's zone
+        when = (int(date.timestamp()) + SFNT_EPOCH).to_bytes(8, "big")
     for obj in pdf.objects:
         if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/FontDescriptor":
             for key in ("FontFile2", "FontFile3"):
