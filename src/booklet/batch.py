@@ -31,11 +31,11 @@ class Outcome:
     message: str  # the output path, or what went wrong
 
 
-def build_one(root: str, slug: str, variant: str, folder: str) -> Outcome:
+def build_one(root: str, slug: str, variant: str, folder: str, marks: str | None = None) -> Outcome:
     """Worker: build one edition, reusing this process's laid-out body where it fits."""
     start = time.perf_counter()
     try:
-        job = prepare(root, variant, edition=slug)
+        job = prepare(root, variant, edition=slug, marks=marks)
         body = _shared_body(job)
         html, document = render(job, body)
         result = finish(job, html, document, job.default_output(Path(folder)))
@@ -54,7 +54,7 @@ def _shared_body(job: Job) -> Body:
 
 
 def build_editions(root: Path, slugs: list[str], variant: str, jobs: int, folder: Path,
-                   progress: Callable[[Outcome, int, int], None]) -> list[Outcome]:
+                   progress: Callable[[Outcome, int, int], None], marks: str | None = None) -> list[Outcome]:
     """Build the editions in ``jobs`` worker processes; outcomes in the order of ``slugs``."""
     folder.mkdir(parents=True, exist_ok=True)
     jobs = max(1, min(jobs, len(slugs) or 1))
@@ -62,7 +62,8 @@ def build_editions(root: Path, slugs: list[str], variant: str, jobs: int, folder
     # spawn, not fork: Pango and fontconfig hold state that must not be copied mid-flight
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(build_one, str(root), slug, variant, str(folder)): slug for slug in slugs}
+        futures = {pool.submit(build_one, str(root), slug, variant, str(folder), marks): slug
+                   for slug in slugs}
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()
             outcomes[outcome.slug] = outcome

@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 
 RUNS = 5
+# `booklet` as on a machine without HarfBuzz-Subset: WeasyPrint then subsets with fontTools.
+WITHOUT_HARFBUZZ_SUBSET = ("import weasyprint.pdf.fonts; weasyprint.pdf.fonts.harfbuzz_subset = None; "
+                           "from booklet.cli import main; main(prog_name='booklet')")
 
 
 def wall(cmd: list[str], cwd: Path) -> float:
@@ -117,6 +120,18 @@ def main() -> None:
                 [booklet, "build", "--output", str(Path(tmp) / "a.pdf")],
                 [weasyprint, "--pdf-variant", "pdf/x-4", str(html), str(Path(tmp) / "b.pdf")],
                 root, goal=1.3)
+        from weasyprint.text.ffi import harfbuzz_subset
+
+        from .render import INSTALL_HARFBUZZ_SUBSET
+
+        if harfbuzz_subset:
+            fonttools_booklet = [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET]
+            compare("booklet build, fonts subset by fontTools (no HarfBuzz-Subset) vs by HarfBuzz-Subset",
+                    [*fonttools_booklet, "build", "--output", str(Path(tmp) / "f.pdf")],
+                    [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=1.3)
+        else:
+            print(f"fontTools vs HarfBuzz-Subset: skipped, HarfBuzz-Subset is missing "
+                  f"({INSTALL_HARFBUZZ_SUBSET})\n")
         compare("booklet handout 2 vs booklet build (the whole booklet)",
                 [booklet, "handout", "2", "--output", str(Path(tmp) / "h.pdf")],
                 [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=0.5)

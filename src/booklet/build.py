@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html as htmllib
+import io
 import json
 import logging
 import math
@@ -20,13 +21,14 @@ from pathlib import Path
 import weasyprint
 from weasyprint import Document
 
+from . import limits
 from .compose import LAST_STEP, VARIANTS, Fit, Plan, PlannedPage, build_date, compose, plan_pages, size_pt
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
-from .errors import BookletError, Problems
-from .finish import pdf_bytes, write_atomic
-from .fonts import check_fonts, declared_families, declared_fonts
-from .load import Project
-from .render import Band, Misfit, bands, misfits, render_html
+from .errors import BookletError, Problem, Problems
+from .finish import MARKS, check_targets, output_intent, pdf_bytes, write_atomic, write_atomic_all
+from .fonts import check_fonts, check_glyphs, declared_families, declared_fonts
+from .load import Project, Unreadable, read_bounded
+from .render import CONTENT_HEIGHT_MM, Band, Misfit, bands, misfits, render_html
 from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
 from .verify import check_pdf
@@ -57,6 +59,7 @@ class Job:
     icc: Path
     date: datetime
     edition: EditionSpec | None = None
+    marks: str = "none"  # print: "crop" draws crop marks in a slug (finish.MARKS)
     plan: Plan = field(init=False)
     body_key: str | None = field(default=None, init=False)  # see body_key()
 
@@ -72,6 +75,12 @@ class Job:
         """The only folders the renderer may read."""
         own = [self.edition.folder, logo_cache(self.project)] if self.edition else []
         return [self.project.layouts, self.project.fonts, self.icc.parent, *own]
+
+    @property
+    def inputs(self) -> list[Path]:
+        """What an output must never overwrite."""
+        project = self.project
+        return [project.source, project.layouts, project.fonts, self.icc]
 
     @property
     def font_files(self) -> list[Path]:
@@ -104,28 +113,53 @@ def check(root: Path | str) -> Content:
 
 
 def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
-            edition: str | None = None) -> Job:
-    """Validate content, edition and profile into a job; nothing is rendered or written."""
+            edition: str | None = None, marks: str | None = None) -> Job:
+    """Validate content, edition and profile into a job; nothing is rendered or written.
+    ``marks`` defaults to crop marks for print and none for screen."""
     if variant not in VARIANTS:
         raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
+    marks = resolve_marks(variant, marks)
     project = Project.at(root)
     content = check(project.root)
+    problems = Problems(project.root)
     spec = None
     if edition is not None:
-        problems = Problems(project.root)
         spec = load_edition(project, edition, content, problems)
         problems.raise_if_any()
-    return Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec)
+    job = Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec, marks)
+    check_glyphs(project.layouts / "css" / "1-fonts.css", [*content.texts, *(spec.texts if spec else ())],
+                 problems, job.font_files)
+    problems.raise_if_any()
+    return job
+
+
+def resolve_marks(variant: str, marks: str | None) -> str:
+    """Crop marks by default for print, none for screen; crop marks on screen are refused."""
+    marks = marks or ("crop" if variant == "print" else "none")
+    if marks not in MARKS:
+        raise BookletError(f"unknown marks '{marks}' (expected one of: {', '.join(MARKS)})")
+    if marks != "none" and variant != "print":
+        raise BookletError("crop marks are for a print shop: use --variant print, or --marks none")
+    return marks
 
 
 def resolve_icc(project: Project, icc: Path | None) -> Path:
+    """The output-intent profile: a file LittleCMS reads as a CMYK output (printer) profile."""
+    from PIL import ImageCms
+
     path = (icc or project.root / DEFAULT_ICC).resolve()
-    if not path.is_file():
-        raise BookletError(f"{path}: ICC profile not found")
-    with path.open("rb") as handle:
-        header = handle.read(20)
-    if header[16:20] != b"CMYK":
-        raise BookletError(f"{path}: not a CMYK ICC profile (colour space {header[16:20]!r})")
+    try:
+        data = read_bounded(path, limits.ICC_FILE_BYTES)
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    except Unreadable as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"ICC profile {exc}")]) from exc
+    except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"not an ICC profile LittleCMS can read: "
+                                    f"{exc}")]) from exc
+    if profile.xcolor_space.strip() != "CMYK" or profile.device_class != "prtr":
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, "not a CMYK output profile (it is a "
+                                    f"{profile.xcolor_space.strip()} '{profile.device_class}' profile; "
+                                    "the output intent needs CMYK 'prtr')")])
     return path
 
 
@@ -158,6 +192,8 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
         html, document, bad = _render(job, subset)
         if any(m.over_mm <= 0 for m in bad):
             return html, document, [m for m in bad if m.over_mm <= 0]  # misplaced: no size helps
+        if any(m.over_mm > TOO_LONG_MM for m in bad):  # too long for any type size: fail at once
+            return html, document, [m for m in bad if m.over_mm > TOO_LONG_MM]
         over = {m.id: m.over_mm for m in bad}
         measured = bands(document, plan, subset)
         words = repairs(plan, document, subset)
@@ -186,6 +222,7 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
 
 
 MAX_REPAIRS = 4  # rounds of the typographic repair step, per spread
+TOO_LONG_MM = 2 * CONTENT_HEIGHT_MM  # copyfit wins back half a page at most (9.5 to 8.5 pt)
 MM_PER_STEP = 7.5  # about how much less a full wish side takes at each copyfit step
 ONE_MORE_UNDER_MM = 6  # an overflow a unit more under the band might absorb (see Copyfit)
 
@@ -441,11 +478,14 @@ class FitCache:
         entries = dict(list(entries.items())[-self.LIMIT:])
         try:
             write_atomic(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
-        except OSError as exc:  # a cache that cannot be written only costs time
+        except (OSError, BookletError) as exc:  # a cache that cannot be written only costs time
             log.info("layout cache not written: %s", exc)
 
 
 def misfit_message(m: Misfit, plan: Plan) -> str:
+    if m.over_mm > TOO_LONG_MM:
+        return (f"{m.label}: does not fit its page, {m.over_mm:g} mm over: more than a page too long "
+                "for any type size")
     if m.over_mm > 0:
         return f"{m.label}: does not fit its page, {m.over_mm:g} mm over at the smallest type size"
     return f"{m.label}: landed on page {m.landed}, planned for page {plan.pages[m.id].number}"
@@ -459,25 +499,6 @@ class Body:
     key: str
     document: Document
     fits: dict[str, Fit]
-    layers: list[list | None] = field(default_factory=list)  # each page's background, as laid out
-
-    def __post_init__(self) -> None:
-        self.layers = [None if layers is None else list(layers)  # copies, not the live lists
-                       for layers in map(_layers, self.document.pages)]
-
-    def pages(self, start: int, stop: int) -> list:
-        """Pages to draw again: WeasyPrint 70 inserts the crop-marks layer into a page's
-        background each time it draws the page, so restore the layers as laid out."""
-        for index in range(start, stop):
-            layers = _layers(self.document.pages[index])
-            if layers is not None:
-                layers[:] = self.layers[index]
-        return self.document.pages[start:stop]
-
-
-def _layers(page) -> list | None:
-    background = page._page_box.background
-    return None if background is None else background.layers
 
 
 EDITION_KINDS = ("cover", "back_cover", "edition_foreword", "organisation", "blank")
@@ -489,8 +510,8 @@ def body_ids(plan: Plan) -> set[str]:
 
 
 def body_key(job: Job) -> str:
-    """Two jobs share a body when its untightened markup (pages, numbers, colours) is the same.
-    Taken once per job, before layout tightens its plan."""
+    """Two jobs share a body when its markup before copyfit (pages, numbers, colours) is the same.
+    Taken once per job, before layout sets its plan's copyfit."""
     if job.body_key is None:
         markup = job.compose(body_ids(job.plan)).encode()
         job.body_key = hashlib.sha256(markup + job.icc.read_bytes()).hexdigest()
@@ -498,7 +519,7 @@ def body_key(job: Job) -> str:
 
 
 def render_body(job: Job) -> Body:
-    """Lay the shared pages out on a copy of the job, leaving the caller's plan untightened."""
+    """Lay the shared pages out on a copy of the job, leaving the caller's plan as it was."""
     own = dataclasses.replace(job)  # a fresh plan
     key = body_key(own)
     _, document, bad = layout(own, body_ids(own.plan))
@@ -518,9 +539,9 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         pages = []
         for page in job.plan.sequence:
             start, stop = page.number - 1, page.number - 1 + page.span
-            pages += body.pages(start, stop) if page.id in ids else own.pages[start:stop]
+            pages += (body.document if page.id in ids else own).pages[start:stop]
         document = own.copy(pages)
-        html = job.compose()  # the whole booklet's markup at the final levels: the same either way
+        html = job.compose()  # the whole booklet's markup at the final copyfit: the same either way
     if bad:
         raise BookletError([misfit_message(m, job.plan) for m in bad])
     if len(document.pages) != job.plan.total:
@@ -531,19 +552,26 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
 def finish(job: Job, html: str, document: Document, output: Path | None = None,
            html_output: Path | None = None, saddle_stitched: bool = True) -> Result:
     """Write the PDF (and the HTML) after the written bytes have passed verification."""
-    seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
-    default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
-    data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache")
-    findings = check_pdf(data, job.variant, job.families(), saddle_stitched)
+    target = output or job.default_output()
+    check_targets([target, *([html_output] if html_output else [])], job.inputs)
+    intent = output_intent(job.icc, job.icc == (job.project.root / DEFAULT_ICC).resolve())
+    data = pdf_bytes(document, job.variant, intent, document_seed(job, html), job.project.dist / ".cache",
+                     job.marks)
+    findings = check_pdf(data, job.variant, job.families(), saddle_stitched, job.marks)
     if findings:
         raise BookletError([f"verify: {f}" for f in findings])
-    target = output or job.default_output()
-    write_atomic(data, target)
-    if html_output:
-        write_atomic(html.encode(), html_output)
+    write_atomic_all([(data, target), *([(html.encode(), html_output)] if html_output else [])])
     sizes = {p.label: size_pt(p.step) for p in job.plan.pages.values() if p.fitted}
     log.info("wrote %s (%d pages)", target, len(document.pages))
     return Result(target, len(document.pages), sizes, job.plan.notes)
+
+
+def document_seed(job: Job, html: str) -> bytes:
+    """What the document's IDs derive from: the markup with the project's own folder left out
+    (it names files by absolute file:// URL), and the profile. The same source built in two
+    folders gives the same bytes."""
+    markup = html.replace(job.project.root.as_uri(), "project:").encode()
+    return hashlib.sha256(markup + job.icc.read_bytes()).digest()
 
 
 def build(
@@ -553,8 +581,10 @@ def build(
     html_output: Path | None = None,
     icc: Path | None = None,
     edition: str | None = None,
+    marks: str | None = None,
 ) -> Result:
     """Build one PDF: the booklet, or an organisation's edition of it."""
-    job = prepare(root, variant, icc, edition)
+    job = prepare(root, variant, icc, edition, marks)
+    check_targets([path for path in (output, html_output) if path], job.inputs)  # before the long part
     html, document = render(job)
     return finish(job, html, document, output, html_output)

@@ -213,17 +213,18 @@ def build_date(content: Content) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        except ValueError as exc:
-            raise BookletError(f"SOURCE_DATE_EPOCH: not a whole number of seconds: {epoch!r}") from exc
+            return dt.datetime.fromtimestamp(int(epoch[:20]), dt.UTC)
+        except (ValueError, OverflowError, OSError) as exc:  # not a number, or no date a PDF can hold
+            raise BookletError(f"SOURCE_DATE_EPOCH: not a whole number of seconds since 1970 that is a "
+                               f"date: {epoch[:40]!r}") from exc
     return dt.datetime(content.booklet.year, 1, 1, tzinfo=dt.UTC)
 
 
 def load_palette(project: Project) -> dict[str, list[float]]:
     path = project.layouts / "palette.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    bad = [name for name, cmyk in data.items()
-           if not (isinstance(cmyk, list) and len(cmyk) == 4 and all(0 <= v <= 100 for v in cmyk))]
+    bad = [name for name, cmyk in data.items() if not (isinstance(cmyk, list) and len(cmyk) == 4 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100 for v in cmyk))]
     if bad:
         raise BookletError(f"{path}: colours must be [C, M, Y, K] in percent: {', '.join(bad)}")
     return data
@@ -284,6 +285,8 @@ def compose(
         colours=css_colours(project, variant, icc, edition),
         properties=properties,
         font_faces=faces,
+        # the output intent, composed here so that it is the profile the build was given (--icc)
+        color_profile=icc.as_uri() if variant == "print" else None,
         base_href=(project.layouts.as_uri() + "/"),
         date=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

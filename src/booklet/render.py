@@ -11,7 +11,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from weasyprint import HTML, Document
 from weasyprint.formatting_structure import boxes
@@ -40,15 +41,37 @@ class ConfinedFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise ValueError(f"refused to load {url}: only the project's own files may be loaded")
-        path = Path(unquote(parts.path)).resolve()
+        path = Path(url2pathname(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise ValueError(f"refused to load {path}: outside the project's folders")
         return super().fetch(url, headers)
 
 
-# Notices about the machine, not the document: the subsetter WeasyPrint falls back to
-# when the system lacks HarfBuzz-Subset (see the README) still embeds a correct subset.
-NOT_ABOUT_THE_DOCUMENT = ("instead of HarfBuzz-Subset",)
+INSTALL_HARFBUZZ_SUBSET = "sudo apt-get install libharfbuzz-subset0"
+
+
+class _SubsetterNotice(logging.Filter):
+    """Without HarfBuzz-Subset, WeasyPrint warns once per face and PDF that it subsets with
+    fontTools instead: a notice about the machine, not the document (the subset is correct,
+    only slower to make), so it must neither fail the build nor print six times. Say it once
+    per process, with the command that installs the library."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "instead of HarfBuzz-Subset" not in record.getMessage():
+            return True
+        if not self.said:
+            self.said = True
+            log.warning("HarfBuzz-Subset is missing, so fonts are subset with fontTools, which is slower; "
+                        "to install it: %s", INSTALL_HARFBUZZ_SUBSET)
+        return False
+
+
+# On the logger itself, so its handlers (ours below, the command line's) never see the record.
+logging.getLogger("weasyprint").addFilter(_SubsetterNotice())
 
 
 class _Collect(logging.Handler):
@@ -57,11 +80,7 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if any(part in message for part in NOT_ABOUT_THE_DOCUMENT):
-            log.debug("%s", message)
-        else:
-            self.messages.append(message)
+        self.messages.append(record.getMessage())
 
 
 @contextmanager
