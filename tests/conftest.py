@@ -53,3 +53,28 @@ def page_texts(pdf_path: Path) -> list[str]:
 
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
+
+
+@pytest.fixture(scope="session")
+def web_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from booklet.web import build_web
+
+    return build_web(ROOT, output=tmp_path_factory.mktemp("web") / "site")
+
+
+def without_navigation(text: str) -> str:
+    """Text less the web page's and e-book's navigation labels (booklet.yaml), which are the
+    layout's words, not the booklet's."""
+    from booklet.build import check
+
+    for label in vars(check(ROOT).booklet.labels.navigation).values():
+        if isinstance(label, str):
+            text = text.replace(label, " ")
+    return text
+
+
+@pytest.fixture(scope="session")
+def web_text(web_site: Path) -> str:
+    from booklet.build import visible_text
+
+    return without_navigation(visible_text((web_site / "index.html").read_text(encoding="utf-8")))

@@ -19,7 +19,17 @@ from pathlib import Path
 import weasyprint
 from weasyprint import Document
 
-from .compose import MAX_TIGHTEN, VARIANTS, Plan, PlannedPage, build_date, compose, plan_pages
+from .compose import (
+    DEFAULT_ICC,
+    MAX_TIGHTEN,
+    VARIANTS,
+    Plan,
+    PlannedPage,
+    build_date,
+    compose,
+    plan_pages,
+    resolve_icc,
+)
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
 from .finish import pdf_bytes, write_atomic
@@ -33,7 +43,6 @@ from .verify import check_pdf
 log = logging.getLogger(__name__)
 
 SLUG = "kaere-chef-kaere-ledere"
-DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 
 
 @dataclass
@@ -115,17 +124,6 @@ def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
         spec = load_edition(project, edition, content, problems)
         problems.raise_if_any()
     return Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec)
-
-
-def resolve_icc(project: Project, icc: Path | None) -> Path:
-    path = (icc or project.root / DEFAULT_ICC).resolve()
-    if not path.is_file():
-        raise BookletError(f"{path}: ICC profile not found")
-    with path.open("rb") as handle:
-        header = handle.read(20)
-    if header[16:20] != b"CMYK":
-        raise BookletError(f"{path}: not a CMYK ICC profile (colour space {header[16:20]!r})")
-    return path
 
 
 def visible_text(html: str) -> str:

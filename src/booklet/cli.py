@@ -205,6 +205,18 @@ def preview_command(obj: dict, edition: str | None, variant: str, output: Path |
     click.echo(f"{folder} ({len(written) - 1} spreads and contact.png)")
 
 
+@main.command("web")
+@click.option("--edition", metavar="SLUG", help="An organisation's edition (source/editions/SLUG/).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="The site's folder (default: dist/web/ or dist/web-SLUG/).")
+@click.pass_obj
+def web_command(obj: dict, edition: str | None, output: Path | None) -> None:
+    """Write the booklet as an accessible static web site (index.html, CSS, fonts)."""
+    from .web import build_web
+
+    click.echo(build_web(obj["root"], edition, output))
+
+
 main.add_command(impose_command)
 main.add_command(preflight_command)
 

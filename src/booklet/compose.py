@@ -31,6 +31,7 @@ STYLESHEETS = (
     "css/6-wish.css",
     "css/7-chapters.css",
 )
+DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 MAX_TIGHTEN = 4  # .tighten-4 in 2-variables.css: the brief's minimum type sizes, closest set
 
 
@@ -186,6 +187,17 @@ def build_date(content: Content) -> dt.datetime:
         except ValueError as exc:
             raise BookletError(f"SOURCE_DATE_EPOCH: not a whole number of seconds: {epoch!r}") from exc
     return dt.datetime(content.booklet.year, 1, 1, tzinfo=dt.UTC)
+
+
+def resolve_icc(project: Project, icc: Path | None) -> Path:
+    path = (icc or project.root / DEFAULT_ICC).resolve()
+    if not path.is_file():
+        raise BookletError(f"{path}: ICC profile not found")
+    with path.open("rb") as handle:
+        header = handle.read(20)
+    if header[16:20] != b"CMYK":
+        raise BookletError(f"{path}: not a CMYK ICC profile (colour space {header[16:20]!r})")
+    return path
 
 
 def load_palette(project: Project) -> dict[str, list[float]]:
