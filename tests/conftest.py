@@ -78,3 +78,26 @@ def web_text(web_site: Path) -> str:
     from booklet.build import visible_text
 
     return without_navigation(visible_text((web_site / "index.html").read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def epub_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from booklet.epub import build_epub
+
+    return build_epub(ROOT, output=tmp_path_factory.mktemp("epub") / "booklet.epub")
+
+
+def epub_documents(path: Path) -> dict[str, str]:
+    """The EPUB's XHTML documents by name."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()
+                if name.endswith(".xhtml")}
+
+
+@pytest.fixture(scope="session")
+def epub_text(epub_file: Path) -> str:
+    from booklet.build import visible_text
+
+    return without_navigation(" ".join(visible_text(doc) for doc in epub_documents(epub_file).values()))

@@ -22,6 +22,7 @@ from weasyprint import Document
 from .compose import (
     DEFAULT_ICC,
     MAX_TIGHTEN,
+    SLUG,
     VARIANTS,
     Plan,
     PlannedPage,
@@ -42,7 +43,6 @@ from .verify import check_pdf
 
 log = logging.getLogger(__name__)
 
-SLUG = "kaere-chef-kaere-ledere"
 
 
 @dataclass

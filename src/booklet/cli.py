@@ -217,6 +217,18 @@ def web_command(obj: dict, edition: str | None, output: Path | None) -> None:
     click.echo(build_web(obj["root"], edition, output))
 
 
+@main.command("epub")
+@click.option("--edition", metavar="SLUG", help="An organisation's edition (source/editions/SLUG/).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the EPUB (default: dist/kaere-chef-kaere-ledere[-SLUG].epub).")
+@click.pass_obj
+def epub_command(obj: dict, edition: str | None, output: Path | None) -> None:
+    """Write the booklet as an accessible EPUB 3 e-book."""
+    from .epub import build_epub
+
+    click.echo(build_epub(obj["root"], edition, output))
+
+
 main.add_command(impose_command)
 main.add_command(preflight_command)
 

@@ -31,6 +31,7 @@ STYLESHEETS = (
     "css/6-wish.css",
     "css/7-chapters.css",
 )
+SLUG = "kaere-chef-kaere-ledere"  # the outputs' file names
 DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 MAX_TIGHTEN = 4  # .tighten-4 in 2-variables.css: the brief's minimum type sizes, closest set
 
