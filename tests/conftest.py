@@ -18,6 +18,9 @@ def copy_project(target: Path) -> Path:
     """A private copy of the project (content, layouts, fonts) that a test may break."""
     for name in ("source", "layouts", "fonts"):
         shutil.copytree(ROOT / name, target / name)
+    woff2 = ROOT / "dist/.cache/woff2"  # fonts converted for the web, by content hash: exact to share
+    if woff2.is_dir():
+        shutil.copytree(woff2, target / "dist/.cache/woff2")
     return target
 
 
@@ -101,3 +104,14 @@ def epub_text(epub_file: Path) -> str:
     from booklet.build import visible_text
 
     return without_navigation(" ".join(visible_text(doc) for doc in epub_documents(epub_file).values()))
+
+
+def missing_tool(what: str, install: str) -> None:
+    """Skip a test whose tool is missing, saying how to install it; in CI (where .ci/run
+    installs it) that is a failure, never a silent skip."""
+    import os
+
+    message = f"needs {what}: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI installs it: see .ci/run)")
+    pytest.skip(message)

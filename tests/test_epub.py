@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from booklet.cli import main
 from booklet.epub import build_epub
 
-from .conftest import ROOT, epub_documents
+from .conftest import ROOT, epub_documents, missing_tool
 
 INSTALL_EPUBCHECK = "apt-get install epubcheck"
 
@@ -23,7 +23,7 @@ INSTALL_EPUBCHECK = "apt-get install epubcheck"
 def epubcheck(path: Path) -> subprocess.CompletedProcess:
     found = shutil.which("epubcheck")
     if found is None:
-        pytest.skip(f"needs epubcheck: {INSTALL_EPUBCHECK}")
+        missing_tool("epubcheck", INSTALL_EPUBCHECK)
     with open(found, "rb") as handle:  # Debian's is the jar itself, run by binfmt or by java
         command = ["java", "-jar", found] if handle.read(2) == b"PK" else [found]
     return subprocess.run([*command, str(path)], capture_output=True, text=True, timeout=300)
@@ -134,3 +134,11 @@ def test_cli_epub(project: Path):
     result = CliRunner().invoke(main, ["--root", str(project), "epub"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == str(project / "dist/kaere-chef-kaere-ledere.epub")
+
+
+def test_editions_format_epub_builds_one_for_each(project: Path):
+    result = CliRunner().invoke(main, ["--root", str(project), "editions", "--format", "epub", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    for slug in ("eksempel-kommune", "region-eksempel"):
+        path = project / f"dist/editions/kaere-chef-kaere-ledere-{slug}.epub"
+        assert zipfile.is_zipfile(path) and path.name in result.output

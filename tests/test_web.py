@@ -15,7 +15,7 @@ from booklet.errors import BookletError
 from booklet.reflow import PAIRS, prepare, screen_schemes
 from booklet.web import build_web
 
-from .conftest import ROOT
+from .conftest import ROOT, missing_tool
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 INSTALL = "apt-get install chromium && .venv/bin/pip install -e '.[dev]'"
@@ -61,9 +61,12 @@ class Browser:
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason=f"needs Playwright: {INSTALL}")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing_tool("Playwright", INSTALL)
     if CHROMIUM is None:
-        pytest.skip(f"needs Chromium: {INSTALL}")
+        missing_tool("Chromium", INSTALL)
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
@@ -247,10 +250,13 @@ def test_anchor_lands_on_its_wish(browser: Browser, sites: dict[str, Path]):
 
 @pytest.mark.parametrize("width,scheme", [(390, "light"), (1280, "light"), (1280, "dark")])
 def test_axe_finds_no_wcag_violations(browser: Browser, sites: dict[str, Path], width: int, scheme: str):
-    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason=f"needs axe-core: {INSTALL}")
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        missing_tool("axe-core (axe-playwright-python)", INSTALL)
     for name, site in sites.items():
         page = browser.open(site, width, scheme=scheme)
-        results = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
         assert violations == [], f"{name} at {width} px ({scheme}): {violations}"
         assert results.response["passes"], "axe ran no rule"
@@ -278,3 +284,11 @@ def test_editions_carry_their_name_logo_colours_and_wishes(browser: Browser, sit
     assert family.startswith('"Edition Sans"')
     assert page.evaluate("document.fonts.check('700 16px \"Edition Sans\"')")
     page.close()
+
+
+def test_editions_format_web_builds_a_site_for_each(project: Path):
+    result = CliRunner().invoke(main, ["--root", str(project), "editions", "--format", "web", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    for slug in ("eksempel-kommune", "region-eksempel"):
+        assert (project / f"dist/editions/web-{slug}/index.html").is_file()
+        assert f"web-{slug}" in result.output

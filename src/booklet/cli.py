@@ -109,13 +109,16 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
 
 
 @main.command("editions")
-@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@click.option("--format", "format_", type=click.Choice(("pdf", "web", "epub")), default="pdf",
+              show_default=True, help="pdf: the booklet PDFs. web: a static site each. epub: an EPUB 3 each.")
+@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
+              help="The PDFs' variant.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=lambda: len(os.sched_getaffinity(0))
               if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, show_default="all cores",
               help="Worker processes.")
 @click.pass_obj
-def editions_command(obj: dict, variant: str, jobs: int) -> None:
-    """Build every edition in source/editions/ into dist/editions/."""
+def editions_command(obj: dict, format_: str, variant: str, jobs: int) -> None:
+    """Build every edition in source/editions/ into dist/editions/ (PDF, web site or EPUB)."""
     project = Project.at(obj["root"])
     slugs = edition_slugs(project)
     if not slugs:
@@ -127,7 +130,8 @@ def editions_command(obj: dict, variant: str, jobs: int) -> None:
 
     from .batch import build_editions  # multiprocessing: only for this command
 
-    outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress)
+    outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress,
+                              format_)
     width = max(len("edition"), *(len(o.slug) for o in outcomes))
     click.echo(f"{'edition':<{width}}  pages  seconds  result")
     for o in outcomes:

@@ -39,9 +39,9 @@ class Item:
     properties: str = ""
 
 
-def default_output(source: Source) -> Path:
+def default_output(source: Source, folder: Path | None = None) -> Path:
     edition = f"-{source.edition.slug}" if source.edition else ""
-    return source.project.dist / f"{SLUG}{edition}.epub"
+    return (folder or source.project.dist) / f"{SLUG}{edition}.epub"
 
 
 def identifier(source: Source) -> uuid.UUID:
@@ -108,11 +108,13 @@ def zipped(files: dict[str, bytes], source: Source) -> bytes:
     return buffer.getvalue()
 
 
-def build_epub(root: Path | str, edition: str | None = None, output: Path | None = None) -> Path:
-    """Write the EPUB of the booklet or an edition; returns its path."""
+def build_epub(root: Path | str, edition: str | None = None, output: Path | None = None,
+               folder: Path | None = None) -> Path:
+    """Write the EPUB of the booklet or an edition (to ``output``, or by its default name in
+    ``folder`` or dist/); returns its path."""
     source = prepare(root, edition)
     data = zipped(book(source), source)
-    target = output or default_output(source)
+    target = output or default_output(source, folder)
     write_atomic(data, target)
     log.info("wrote %s (%d bytes)", target, len(data))
     return target

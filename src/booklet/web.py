@@ -20,8 +20,8 @@ log = logging.getLogger(__name__)
 STYLESHEETS = ("3-style.css", "4-web.css")  # from layouts/css/reflow/, after fonts and variables
 
 
-def default_output(source: Source) -> Path:
-    return source.project.dist / ("web-" + source.edition.slug if source.edition else "web")
+def default_output(source: Source, folder: Path | None = None) -> Path:
+    return (folder or source.project.dist) / ("web-" + source.edition.slug if source.edition else "web")
 
 
 def site(source: Source) -> dict[str, bytes]:
@@ -69,11 +69,13 @@ def write_tree(files: dict[str, bytes], target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_web(root: Path | str, edition: str | None = None, output: Path | None = None) -> Path:
-    """Write the site of the booklet or an edition; returns its folder."""
+def build_web(root: Path | str, edition: str | None = None, output: Path | None = None,
+              folder: Path | None = None) -> Path:
+    """Write the site of the booklet or an edition (to ``output``, or by its default name in
+    ``folder`` or dist/); returns its folder."""
     source = prepare(root, edition)
     files = site(source)
-    target = output or default_output(source)
+    target = output or default_output(source, folder)
     write_tree(files, target)
     log.info("wrote %s (%d files)", target, len(files))
     return target
