@@ -142,3 +142,20 @@ def test_editions_format_epub_builds_one_for_each(project: Path):
     for slug in ("eksempel-kommune", "region-eksempel"):
         path = project / f"dist/editions/kaere-chef-kaere-ledere-{slug}.epub"
         assert zipfile.is_zipfile(path) and path.name in result.output
+
+
+def test_cover_image_is_the_printed_cover_drawn_as_svg(epub_file: Path, edition_epubs: dict[str, Path]):
+    import xml.etree.ElementTree as ET
+
+    assert re.search(r'<item id="cover-image" href="images/cover.svg" media-type="image/svg\+xml" '
+                     r'properties="cover-image"/>', package(epub_file))
+    with zipfile.ZipFile(epub_file) as archive:
+        svg = ET.fromstring(archive.read("EPUB/images/cover.svg"))
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.get("viewBox") == "0 0 148 210"  # the A5 trim, in mm
+    assert svg.find(f"{ns}title").text.startswith("Kære chef! Kære ledere! Gensidige forventninger")
+    assert len(svg.findall(f"{ns}path")) >= 6  # title, subtitle and foot, as glyph outlines
+    with zipfile.ZipFile(edition_epubs["eksempel-kommune"]) as archive:
+        cover = archive.read("EPUB/images/cover.svg").decode()
+    assert 'fill="#1d6b45"' in cover  # the logo's own drawing, nested in the cover
+    assert "Udgivet i samarbejde med Eksempel Kommune" in cover  # in its title

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compose import SLUG
+from .cover import cover_svg
 from .errors import BookletError
 from .finish import write_atomic
 from .reflow import Source, assets, check_text, outline, prepare
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 MIMETYPE = b"application/epub+zip"
 ROOT = "EPUB"  # the folder of the package in the container
 STYLESHEETS = ("3-style.css", "4-epub.css")  # from layouts/css/reflow/
+COVER = "images/cover.svg"  # the cover image (cover.py); the cover page itself is text
 MEDIA_TYPES = {".xhtml": "application/xhtml+xml", ".css": "text/css", ".woff2": "font/woff2",
                ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".txt": "text/plain", ".md": "text/plain"}
@@ -75,14 +77,15 @@ def book(source: Source) -> dict[str, bytes]:
     """Every file of the container by its path in it."""
     docs = documents(source)
     files = assets(source, STYLESHEETS)
+    files[COVER] = cover_svg(source)
     files.update((path, markup.encode()) for path, markup in docs)
     manifest = []
     for number, path in enumerate(sorted(files), start=1):
         suffix = Path(path).suffix.lower()
         if suffix not in MEDIA_TYPES:
             raise BookletError(f"{path}: no EPUB media type for {suffix} files")
-        nav = path == "nav.xhtml"
-        manifest.append(Item("nav" if nav else f"item-{number}", path, MEDIA_TYPES[suffix], "nav" * nav))
+        role = {"nav.xhtml": "nav", COVER: "cover-image"}.get(path, "")
+        manifest.append(Item(role or f"item-{number}", path, MEDIA_TYPES[suffix], role))
     by_path = {item.href: item for item in manifest}
     package = source.render("epub/package.opf", identifier=identifier(source), manifest=manifest,
                             spine=[by_path[path] for path, _ in docs], day=source.date.strftime("%Y-%m-%d"))
