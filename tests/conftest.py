@@ -18,9 +18,6 @@ def copy_project(target: Path) -> Path:
     """A private copy of the project (content, layouts, fonts) that a test may break."""
     for name in ("source", "layouts", "fonts"):
         shutil.copytree(ROOT / name, target / name)
-    woff2 = ROOT / "dist/.cache/woff2"  # fonts converted for the web, by content hash: exact to share
-    if woff2.is_dir():
-        shutil.copytree(woff2, target / "dist/.cache/woff2")
     return target
 
 
@@ -56,6 +53,17 @@ def page_texts(pdf_path: Path) -> list[str]:
 
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
+
+
+@pytest.fixture
+def web_project(project: Path, web_site: Path) -> Path:
+    """A copy of the project with the fonts already converted for the web (a cache by content
+    hash, exact to share, filled by building the web site first), so that a test's web or
+    EPUB build does not convert them again."""
+    woff2 = ROOT / "dist/.cache/woff2"
+    if woff2.is_dir():
+        shutil.copytree(woff2, project / "dist/.cache/woff2")
+    return project
 
 
 @pytest.fixture(scope="session")

@@ -112,35 +112,35 @@ def test_editions_carry_their_name_logo_and_wishes(edition_epubs: dict[str, Path
     assert len(spine) == 2 + 3 + 3 + 2 + 1
 
 
-def test_markup_in_content_stays_text(project: Path):
-    path = project / "source/booklet.yaml"
+def test_markup_in_content_stays_text(web_project: Path):
+    path = web_project / "source/booklet.yaml"
     path.write_text(path.read_text().replace('publisher: "Væksthus for Ledelse"',
                                              'publisher: "<b>Åben & Ærlig</b> \\"Kommune\\""'))
-    epub = build_epub(project)
+    epub = build_epub(web_project)
     assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt; &#34;Kommune&#34;" in package(epub)
     assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt;" in epub_documents(epub)["EPUB/text/00-cover.xhtml"]
 
 
-def test_a_logo_that_climbs_out_is_refused(project: Path):
-    edition = project / "source/editions/region-eksempel/edition.yaml"
+def test_a_logo_that_climbs_out_is_refused(web_project: Path):
+    edition = web_project / "source/editions/region-eksempel/edition.yaml"
     edition.write_text(edition.read_text().replace("logo: logo.svg", "logo: /etc/logo.svg"))
-    result = CliRunner().invoke(main, ["--root", str(project), "epub", "--edition", "region-eksempel"])
+    result = CliRunner().invoke(main, ["--root", str(web_project), "epub", "--edition", "region-eksempel"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "edition.yaml:3: 'logo' must be a file inside the edition's folder, not '/etc/logo.svg'" in result.output
-    assert not list(project.glob("dist/*.epub"))
+    assert not list(web_project.glob("dist/*.epub"))
 
 
-def test_cli_epub(project: Path):
-    result = CliRunner().invoke(main, ["--root", str(project), "epub"])
+def test_cli_epub(web_project: Path):
+    result = CliRunner().invoke(main, ["--root", str(web_project), "epub"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == str(project / "dist/kaere-chef-kaere-ledere.epub")
+    assert result.output.strip() == str(web_project / "dist/kaere-chef-kaere-ledere.epub")
 
 
-def test_editions_format_epub_builds_one_for_each(project: Path):
-    result = CliRunner().invoke(main, ["--root", str(project), "editions", "--format", "epub", "--jobs", "1"])
+def test_editions_format_epub_builds_one_for_each(web_project: Path):
+    result = CliRunner().invoke(main, ["--root", str(web_project), "editions", "--format", "epub", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     for slug in ("eksempel-kommune", "region-eksempel"):
-        path = project / f"dist/editions/kaere-chef-kaere-ledere-{slug}.epub"
+        path = web_project / f"dist/editions/kaere-chef-kaere-ledere-{slug}.epub"
         assert zipfile.is_zipfile(path) and path.name in result.output
 
 

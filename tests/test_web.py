@@ -143,24 +143,24 @@ def test_contrast_of_every_text_colour(tmp_path: Path):
                 assert ratio >= 4.5, f"{edition} {scheme}: {text} on {ground}: {ratio:.2f}"
 
 
-def test_markup_in_content_stays_text(project: Path):
-    path = project / "source/booklet.yaml"
+def test_markup_in_content_stays_text(web_project: Path):
+    path = web_project / "source/booklet.yaml"
     path.write_text(path.read_text().replace('publisher: "Væksthus for Ledelse"',
                                              'publisher: "<b>Åben & Ærlig</b> \\"Kommune\\""'))
-    html = (build_web(project) / "index.html").read_text(encoding="utf-8")
+    html = (build_web(web_project) / "index.html").read_text(encoding="utf-8")
     assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt; &#34;Kommune&#34;" in html
     assert "<b>Åben" not in html
 
 
-def test_a_logo_that_climbs_out_is_refused(project: Path):
-    edition = project / "source/editions/eksempel-kommune/edition.yaml"
-    (project / "layouts/outside.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+def test_a_logo_that_climbs_out_is_refused(web_project: Path):
+    edition = web_project / "source/editions/eksempel-kommune/edition.yaml"
+    (web_project / "layouts/outside.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     edition.write_text(edition.read_text().replace("logo: logo.svg", "logo: ../../../layouts/outside.svg"))
-    result = CliRunner().invoke(main, ["--root", str(project), "web", "--edition", "eksempel-kommune"])
+    result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--edition", "eksempel-kommune"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "source/editions/eksempel-kommune/edition.yaml:4: 'logo' must be a file inside the edition's folder" \
         in result.output
-    assert not (project / "dist/web-eksempel-kommune").exists()
+    assert not (web_project / "dist/web-eksempel-kommune").exists()
 
 
 def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path):
@@ -172,10 +172,10 @@ def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path):
     assert (folder / "notes.txt").read_text() == "keep me"
 
 
-def test_cli_web(project: Path):
-    result = CliRunner().invoke(main, ["--root", str(project), "web", "--edition", "region-eksempel"])
+def test_cli_web(web_project: Path):
+    result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--edition", "region-eksempel"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == str(project / "dist/web-region-eksempel")
+    assert result.output.strip() == str(web_project / "dist/web-region-eksempel")
 
 
 # --- in the browser ----------------------------------------------------------------------
@@ -286,9 +286,9 @@ def test_editions_carry_their_name_logo_colours_and_wishes(browser: Browser, sit
     page.close()
 
 
-def test_editions_format_web_builds_a_site_for_each(project: Path):
-    result = CliRunner().invoke(main, ["--root", str(project), "editions", "--format", "web", "--jobs", "1"])
+def test_editions_format_web_builds_a_site_for_each(web_project: Path):
+    result = CliRunner().invoke(main, ["--root", str(web_project), "editions", "--format", "web", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     for slug in ("eksempel-kommune", "region-eksempel"):
-        assert (project / f"dist/editions/web-{slug}/index.html").is_file()
+        assert (web_project / f"dist/editions/web-{slug}/index.html").is_file()
         assert f"web-{slug}" in result.output
