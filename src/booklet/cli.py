@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -10,21 +11,29 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import SLUG, build, layout, misfit_message, prepare, skip_pages
-from .compose import VARIANTS
+from .compose import LAYOUTS, SLUG, VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
 from .errors import BookletError
-from .handout import LAYOUTS, handout, handout_all
-from .impose import cli_command as impose_command
 from .load import Project
 from .preflight import cli_command as preflight_command
-from .typography import report
 
 log = logging.getLogger("booklet")
 
+# Commands whose modules load the PDF pipeline (WeasyPrint): imported when they run, so that
+# the others (check, web, epub, ...) start quickly. The PDF commands import it in their bodies.
+LAZY = {"impose": ".impose"}
+
 
 class Booklet(click.Group):
-    """Turns unexpected exceptions into one line unless --verbose."""
+    """Turns unexpected exceptions into one line unless --verbose; loads LAZY commands on use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY:
+            return importlib.import_module(LAZY[name], __package__).cli_command
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -66,6 +75,8 @@ def main(ctx: click.Context, root: Path, verbose: bool) -> None:
 def build_command(obj: dict, variant: str, output: Path | None, html_output: Path | None,
                   icc: Path | None, edition: str | None) -> None:
     """Build the booklet PDF, or an edition of it."""
+    from .build import build
+
     result = build(obj["root"], variant, output, html_output, icc, edition)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -87,6 +98,9 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
 @click.pass_obj
 def check_command(obj: dict, edition: str | None, typography: bool, variant: str) -> None:
     """Validate source/ (and an edition) without building."""
+    from .build import layout, misfit_message, prepare, skip_pages
+    from .typography import report
+
     job = prepare(obj["root"], variant, edition=edition)
     if typography:
         _, document, bad = layout(job)
@@ -169,6 +183,8 @@ def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str 
     """One wish (its number or slug) as a handout: the leaders' letter and the chef's reply."""
     if all_wishes == (wish is not None):
         raise BookletError("name one WISH (its number or slug), or give --all")
+    from .handout import handout, handout_all
+
     if all_wishes and output:
         raise BookletError("--output names one file; --all writes one per wish into dist/handouts/")
     results = (handout_all(obj["root"], edition, layout, variant) if all_wishes
@@ -200,6 +216,8 @@ def watch_command(obj: dict, edition: str | None, variant: str) -> None:
 @click.pass_obj
 def preview_command(obj: dict, edition: str | None, variant: str, output: Path | None, dpi: int) -> None:
     """Build, then render one PNG per spread and a contact sheet of them all."""
+    from .build import build
+
     result = build(obj["root"], variant, edition=edition)
     folder = output or result.output.parent / ("preview-" + result.output.stem.removeprefix(SLUG).strip("-")
                                                if result.output.stem != SLUG else "preview")
@@ -233,7 +251,6 @@ def epub_command(obj: dict, edition: str | None, output: Path | None) -> None:
     click.echo(build_epub(obj["root"], edition, output))
 
 
-main.add_command(impose_command)
 main.add_command(preflight_command)
 
 if __name__ == "__main__":  # pragma: no cover

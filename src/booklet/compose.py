@@ -32,6 +32,7 @@ STYLESHEETS = (
     "css/7-chapters.css",
 )
 SLUG = "kaere-chef-kaere-ledere"  # the outputs' file names
+LAYOUTS = ("a5", "a4")  # of a handout (plan_handout): two A5 pages, or both on one A4 sheet
 DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 MAX_TIGHTEN = 4  # .tighten-4 in 2-variables.css: the brief's minimum type sizes, closest set
 
