@@ -159,3 +159,19 @@ def test_cover_image_is_the_printed_cover_drawn_as_svg(epub_file: Path, edition_
         cover = archive.read("EPUB/images/cover.svg").decode()
     assert 'fill="#1d6b45"' in cover  # the logo's own drawing, nested in the cover
     assert "Udgivet i samarbejde med Eksempel Kommune" in cover  # in its title
+
+
+def test_a_raster_logo_is_copied_and_drawn_into_the_cover(web_project: Path):
+    from PIL import Image
+
+    folder = web_project / "source/editions/eksempel-kommune"
+    Image.new("RGB", (400, 160), (20, 90, 60)).save(folder / "logo.png")
+    edition = folder / "edition.yaml"
+    edition.write_text(edition.read_text().replace("logo: logo.svg", "logo: logo.png"))
+    epub = build_epub(web_project, "eksempel-kommune")
+    with zipfile.ZipFile(epub) as archive:
+        assert archive.read("EPUB/images/logo.png") == (folder / "logo.png").read_bytes()
+        assert 'href="data:image/png;base64,' in archive.read("EPUB/images/cover.svg").decode()
+    assert 'href="images/logo.png" media-type="image/png"' in package(epub)
+    result = epubcheck(epub)
+    assert "Messages: 0 fatals / 0 errors / 0 warnings" in result.stdout + result.stderr

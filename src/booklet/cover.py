@@ -7,6 +7,7 @@ deterministic: the same content, palette and fonts give the same bytes.
 
 from __future__ import annotations
 
+import base64
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -133,8 +134,11 @@ def _logo(source: Source, top: float) -> tuple[Markup, float] | None:
 
         with Image.open(path) as image:
             height = width * image.height / image.width
+            kind = Image.MIME[image.format]
+        # inside the image: a cover drawn as an image may load nothing from outside itself
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
         inner = (f'<image x="{MARGIN + pad:g}" y="{top + pad:g}" width="{width:g}" height="{height:.2f}" '
-                 f'href="{source.logo.removeprefix("images/")}"/>' if source.logo else "")
+                 f'href="data:{kind};base64,{data}"/>')
     tile = (f'<rect x="{MARGIN:g}" y="{top:g}" width="{width + 2 * pad:g}" height="{height + 2 * pad:.2f}" '
             'fill="#ffffff"/>')
     return Markup(tile + inner), height + 2 * pad + 9  # our markup and a validated, self-contained logo
