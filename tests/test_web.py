@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from booklet.cli import main
 from booklet.errors import BookletError
-from booklet.reflow import PAIRS, prepare, screen_schemes
+from booklet.reflow import prepare
 from booklet.web import build_web
 
 from .conftest import ROOT, missing_tool
@@ -125,22 +125,6 @@ def test_same_input_same_bytes(web_site: Path, tmp_path: Path):
     files = sorted(p.relative_to(web_site) for p in web_site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
     assert all((web_site / f).read_bytes() == (again / f).read_bytes() for f in files)
-
-
-def test_contrast_of_every_text_colour(tmp_path: Path):
-    """WCAG 2 contrast, computed here independently, of every text colour on every ground it
-    is read on, light and dark, for the booklet and each edition."""
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    for edition in (None, "eksempel-kommune", "region-eksempel"):
-        for scheme, colours in screen_schemes(prepare(ROOT, edition)).items():
-            for text, ground, _ in PAIRS:
-                high, low = sorted((luminance(colours[text]), luminance(colours[ground])), reverse=True)
-                ratio = (high + 0.05) / (low + 0.05)
-                assert ratio >= 4.5, f"{edition} {scheme}: {text} on {ground}: {ratio:.2f}"
 
 
 def test_markup_in_content_stays_text(web_project: Path):

@@ -172,13 +172,13 @@ BLACK, WHITE = (0, 0, 0), (255, 255, 255)
 MIN_CONTRAST = 4.5  # WCAG 2.2 AA, body text
 # Every text colour of the screen stylesheets on every ground it is read on, and which of
 # the two gives way (moves away from the other) when they fall short. Grounds come first:
-# a band that gives way changes what the voice colour must hold against.
+# a band that gives way changes what the voice colour must hold against. (On the leaders'
+# band their colour draws only the quotes' ornament; the chef's also titles the guide's boxes.)
 PAIRS = (
     ("text", "leader-band", "leader-band"),
     ("text", "chef-band", "chef-band"),
     ("text", "background", "text"),
     ("leader", "background", "leader"),
-    ("leader", "leader-band", "leader"),
     ("chef", "background", "chef"),
     ("chef", "chef-band", "chef"),
     ("on-cover", "cover", "cover"),
