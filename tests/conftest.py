@@ -34,6 +34,14 @@ def print_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def bare_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The print booklet with --marks none: bare boxes for a shop that marks its own sheets."""
+    out = tmp_path_factory.mktemp("bare") / "booklet-bare.pdf"
+    build(ROOT, "print", out, marks="none")
+    return out
+
+
+@pytest.fixture(scope="session")
 def screen_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("screen") / "booklet-screen.pdf"
     build(ROOT, "screen", out)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
 from booklet.build import build, check
+from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.fonts import declared_families
-from booklet.verify import A5, BLEED, check_pdf, pdf_fonts
+from booklet.preflight import preflight
+from booklet.verify import A5, BLEED, MM, check_pdf, pdf_fonts
 
-from .conftest import ROOT, page_texts, words
+from .conftest import ROOT, copy_project, page_texts, words
 
 SEED = Path(__file__).parent / "data" / "seed.txt"
 FAMILIES = declared_families(ROOT / "layouts/css/1-fonts.css")
@@ -101,10 +105,10 @@ def test_print_boxes_output_intent_and_fonts(print_pdf: Path):
     assert all("+" in name for name in fonts), "fonts are subset"
 
 
-def test_colour_runs_into_the_bleed(print_pdf: Path):
+def test_colour_runs_into_the_bleed(bare_pdf: Path):
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(str(print_pdf))
+    pdf = pdfium.PdfDocument(str(bare_pdf))  # MediaBox = BleedBox: the image is the bleed box
     try:
         cover = pdf[0].render(scale=1).to_pil().convert("RGB")
         letter = pdf[5].render(scale=1).to_pil().convert("RGB")  # page 6, band on the left edge
@@ -115,6 +119,81 @@ def test_colour_runs_into_the_bleed(print_pdf: Path):
     assert corner != (255, 255, 255) and corner == cover.getpixel((w // 2, h // 2 + 40))
     assert letter.getpixel((2, 30)) != (255, 255, 255), "the quote band bleeds off the outer edge"
     assert letter.getpixel((letter.size[0] - 2, 30)) == (255, 255, 255), "and not off the spine"
+
+
+SLUG = 5 * MM  # the MediaBox beyond the BleedBox, with --marks crop
+DPI = 300
+CORNER = 16 * MM  # rendered at each corner of the MediaBox: slug, bleed and a little trim
+
+
+def corners(pdf_path: Path):
+    """Each page's four MediaBox corners rendered at 300 dpi: (page number, trim, corner name,
+    the lightness (0-255) at a PDF point, the darkest within ``spread`` pixels of it)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        for number, page in enumerate(pdf, start=1):
+            left, bottom, right, top = page.get_mediabox()
+            for name, (x, y) in {"top left": (left, top), "top right": (right - CORNER, top),
+                                 "bottom left": (left, bottom + CORNER),
+                                 "bottom right": (right - CORNER, bottom + CORNER)}.items():
+                crop = (x - left, y - CORNER - bottom, right - x - CORNER, top - y)  # left, bottom, right, top
+                image = page.render(scale=DPI / 72, crop=crop).to_pil().convert("L")
+                yield number, page.get_trimbox(), name, partial(_lightness, image, (x, y))
+    finally:
+        pdf.close()
+
+
+def _lightness(image, origin: tuple[float, float], x: float, y: float, spread: int = 1) -> int:
+    px, py = round((x - origin[0]) * DPI / 72), round((origin[1] - y) * DPI / 72)
+    return min(image.getpixel((i, j)) for i in range(px - spread, px + spread + 1)
+               for j in range(py - spread, py + spread + 1))
+
+
+def test_crop_marks_are_visible_on_every_page_at_300_dpi(print_pdf: Path):
+    """Two marks at each trim corner, on the trim lines, in the slug from 3.5 mm to 7.5 mm off
+    the trim (clear of the 3 mm bleed), dark on every page, bands and covers included."""
+    checked = 0
+    for number, trim, name, lightness in corners(print_pdf):
+        vertical, horizontal = name.split()
+        tx, dx = (trim[0], -1) if horizontal == "left" else (trim[2], 1)  # the trim corner, outwards
+        ty, dy = (trim[1], -1) if vertical == "bottom" else (trim[3], 1)
+        where = f"page {number}, {name}"
+        for distance in (4 * MM, 5 * MM, 6 * MM, 7 * MM):  # along each mark: dark
+            assert lightness(tx + dx * distance, ty) < 100, f"{where}: horizontal mark at {distance / MM:g} mm"
+            assert lightness(tx, ty + dy * distance) < 100, f"{where}: vertical mark at {distance / MM:g} mm"
+            for off in (-0.6 * MM, 0.6 * MM):  # beside it: the white slug, so the mark is a line on the trim
+                assert lightness(tx + dx * distance, ty + off, 0) > 240, f"{where}: beside the horizontal mark"
+                assert lightness(tx + off, ty + dy * distance, 0) > 240, f"{where}: beside the vertical mark"
+        checked += 1
+    assert checked == 4 * 20
+
+
+def test_crop_marks_lie_in_a_slug_beyond_unchanged_boxes(print_pdf: Path, bare_pdf: Path):
+    marked, bare = PdfReader(print_pdf), PdfReader(bare_pdf)
+    assert len(marked.pages) == len(bare.pages) == 20
+    for with_marks, without in zip(marked.pages, bare.pages, strict=True):
+        bleed = [float(v) for v in with_marks.bleedbox]
+        assert [float(v) for v in with_marks.trimbox] == [float(v) for v in without.trimbox]
+        assert bleed == [float(v) for v in without.bleedbox]
+        expected = [bleed[0] - SLUG, bleed[1] - SLUG, bleed[2] + SLUG, bleed[3] + SLUG]
+        assert [float(v) for v in with_marks.mediabox] == pytest.approx(expected, abs=0.001)
+        assert with_marks.get_contents().get_data().endswith(b"S\nQ")  # the marks are drawn last
+    report = preflight(print_pdf.read_bytes(), "print", FAMILIES, marks="crop")
+    assert report.check("printer's marks").summary == "8 marks on every page, outside the bleed, on top of the page"
+    assert not report.check("printer's marks").notes  # in registration colour
+
+
+def test_marks_none_writes_bare_boxes(bare_pdf: Path):
+    data = bare_pdf.read_bytes()
+    assert check_pdf(data, "print", FAMILIES, marks="none") == []
+    report = preflight(data, "print", FAMILIES)
+    assert report.check("printer's marks").summary == "none (a print shop that imposes marks the sheets itself)"
+    for page in PdfReader(bare_pdf).pages:
+        assert [float(v) for v in page.mediabox] == [float(v) for v in page.bleedbox]
+        assert b"1 1 1 1 K" not in page.get_contents().get_data()
+    assert check_pdf(data, "print", FAMILIES, marks="crop")[0].message == "0 printer's marks, not the 8 crop marks"
 
 
 def test_screen_variant_is_accessible(screen_pdf: Path):
@@ -175,12 +254,31 @@ def test_overflow_fails_naming_wish_side_and_amount_and_keeps_the_old_pdf(projec
     assert [p.name for p in out.parent.iterdir()] == ["booklet.pdf"]  # no temporary left behind
 
 
-def test_a_glyph_missing_from_our_fonts_fails_the_build(project: Path):
-    path = project / "source/back-matter.yaml"
-    path.write_text(path.read_text().replace("Prøv det hele", "Prøv ☃ det hele"))
+def test_content_pages_too_long_fail_without_the_tightening_search(project: Path):
+    """Text within every limit but many pages long: no type size can fit it, so the build
+    says so after one layout instead of trying each tightening level."""
+    wish = project / "source/wishes/2-ledelsesrum-og-tillid.yaml"
+    bullet = ("ledelse af ledere " * 200)[:2990]
+    wish.write_text(wish.read_text().replace("  implies:\n", "  implies:\n" + f'    - "{bullet}"\n' * 20, 1))
     with pytest.raises(BookletError) as caught:
         build(project, "print", project / "out.pdf")
-    assert "has no glyph for '☃' (U+2603)" in str(caught.value)
+    (message,) = [str(p) for p in caught.value.problems]
+    assert re.fullmatch(r"wish 2 \(ledelsesrum-og-tillid\), letter: does not fit its page, \d+(\.\d)? mm over: "
+                        r"more than a page too long for any type size", message), message
+    assert not (project / "out.pdf").exists()
+
+
+def test_a_glyph_missing_from_our_fonts_is_named_at_its_line_by_check(project: Path):
+    path = project / "source/back-matter.yaml"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "Prøv det hele" in text)
+    path.write_text(path.read_text().replace("Prøv det hele", "Prøv ☃ det hele"))
+    result = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert result.exit_code == 1
+    (message,) = result.output.splitlines()
+    assert message.startswith(f"source/back-matter.yaml:{line}: the fonts have no glyph for '☃' (U+2603) in ")
+    with pytest.raises(BookletError) as caught:
+        build(project, "print", project / "out.pdf")
+    assert [str(p) for p in caught.value.problems] == [message]
     assert not (project / "out.pdf").exists()
 
 
@@ -191,8 +289,85 @@ def test_a_missing_font_file_fails_the_build(project: Path):
     assert "font file is missing: SourceSerif4-Italic.ttf" in str(caught.value)
 
 
-def test_print_shop_profile(project: Path, tmp_path: Path):
-    bad = tmp_path / "rgb.icc"
-    bad.write_bytes(b"\0" * 16 + b"RGB " + b"\0" * 100)
-    with pytest.raises(BookletError, match="not a CMYK ICC profile"):
-        build(project, "print", tmp_path / "x.pdf", icc=bad)
+SWOP = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # another print shop's: Artifex's SWOP
+
+
+@pytest.mark.parametrize("variant", ["print", "screen"])
+@pytest.mark.parametrize("header", [b"\0" * 16 + b"RGB ", b"\0" * 16 + b"CMYK"])
+def test_a_bad_print_shop_profile_is_one_line_in_every_build(project: Path, tmp_path: Path, variant: str,
+                                                            header: bytes):
+    """Garbage after a plausible header is not a profile, in a print, screen or edition build."""
+    bad = tmp_path / "shop.icc"
+    bad.write_bytes(header + b"garbage" * 100)
+    for edition in ([], ["--edition", "eksempel-kommune"]):
+        result = CliRunner().invoke(main, ["--root", str(project), "build", "--variant", variant, "--icc",
+                                           str(bad), "-o", str(tmp_path / "x.pdf"), *edition])
+        assert result.exit_code == 1
+        assert result.output.startswith(f"{bad}: not an ICC profile LittleCMS can read: ")
+        assert len(result.output.splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "shop.icc"]
+
+
+def test_a_profile_that_is_not_a_cmyk_output_profile_is_refused(project: Path, tmp_path: Path):
+    rgb = tmp_path / "srgb.icc"
+    from PIL import ImageCms
+
+    rgb.write_bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    with pytest.raises(BookletError) as caught:
+        build(project, "print", tmp_path / "x.pdf", icc=rgb)
+    assert str(caught.value.problems[0]) == (f"{rgb}: not a CMYK output profile (it is a RGB 'mntr' "
+                                             "profile; the output intent needs CMYK 'prtr')")
+
+
+@pytest.mark.skipif(not SWOP.is_file(), reason="needs a second CMYK profile: apt-get install libgs-common")
+def test_a_print_shop_profile_is_the_output_intent(project: Path, tmp_path: Path):
+    """--icc embeds the given profile's own bytes, described by its own description; and it is
+    the profile the screen build converts the palette through."""
+    out = tmp_path / "swop.pdf"
+    build(project, "print", out, icc=SWOP)
+    reader = PdfReader(out)
+    (intent,) = [i.get_object() for i in reader.trailer["/Root"]["/OutputIntents"]]
+    assert intent["/DestOutputProfile"].get_object().get_data() == SWOP.read_bytes()
+    assert intent["/OutputConditionIdentifier"] == "Custom"
+    assert intent["/Info"] == intent["/OutputCondition"] == "Artifex CMYK SWOP Profile"
+    screen = tmp_path / "swop-screen.pdf"
+    build(project, "screen", screen, icc=SWOP)
+    assert check_pdf(screen.read_bytes(), "screen", FAMILIES) == []
+
+
+def test_the_same_source_in_another_folder_gives_the_same_bytes(print_pdf: Path, tmp_path: Path):
+    """IDs derive from the content, not from the absolute paths the HTML names files by."""
+    elsewhere = copy_project(tmp_path / "b" / "pro j")
+    out = tmp_path / "elsewhere.pdf"
+    build(elsewhere, "print", out)
+    assert out.read_bytes() == print_pdf.read_bytes()
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "same"])
+def test_an_output_that_is_not_a_regular_file_or_named_twice_is_refused_first(project: Path, target: str):
+    out = project / "dist" / "booklet.pdf"
+    html = out if target == "same" else project / "dist" / "booklet.html"
+    pdf = Path(target) if target.startswith("/") else out
+    result = CliRunner().invoke(main, ["--root", str(project), "build", "-o", str(pdf), "--html", str(html)])
+    assert result.exit_code == 1 and len(result.output.splitlines()) == 1
+    assert "refused as an output" in result.output or "named for two outputs" in result.output
+    assert not (project / "dist").exists()
+    assert Path("/dev/null").is_char_device()
+
+
+def test_an_output_over_an_input_is_refused_and_nothing_is_written(project: Path):
+    source = project / "source/booklet.yaml"
+    before = source.read_bytes()
+    result = CliRunner().invoke(main, ["--root", str(project), "build", "--variant", "screen", "-o", str(source)])
+    assert result.exit_code == 1
+    assert result.output == (f"booklet: {source}: is one of the build's own inputs (source/, layouts/, fonts/ "
+                             "or the profile): refused as an output\n")
+    assert source.read_bytes() == before and not (project / "dist").exists()
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999999", "-99999999999999", "soon"])
+def test_a_source_date_epoch_that_is_no_date_is_one_line(project: Path, monkeypatch, epoch: str):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    result = CliRunner().invoke(main, ["--root", str(project), "check"])
+    assert result.exit_code == 1
+    assert result.output.startswith("booklet: SOURCE_DATE_EPOCH: not a whole number of seconds since 1970")

@@ -6,6 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pytest
+
 from booklet.build import check, resolve_icc
 from booklet.compose import compose, plan_pages
 from booklet.load import Project
@@ -53,3 +55,21 @@ def test_plan_keeps_letters_left_and_grows_in_fours():
     seven = type(content)(content.booklet, content.foreword, content.introduction,
                           (*content.wishes, content.wishes[0]), content.back_matter)
     assert plan_pages(seven).total == 24
+
+
+SWOP = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+
+
+@pytest.mark.skipif(not SWOP.is_file(), reason="needs a second CMYK profile: apt-get install libgs-common")
+def test_the_print_shops_profile_is_the_one_composed(project: Path):
+    """Print names it in the output-intent rule; screen converts the palette through it."""
+    from booklet.compose import css_colours
+
+    loaded = Project.at(project)
+    content = check(project)
+    html = compose(loaded, content, plan_pages(content), "print", resolve_icc(loaded, SWOP), DATE)
+    assert f"@color-profile device-cmyk {{ src: url({SWOP.as_uri()});" in html
+    assert "FOGRA39" not in html
+    fogra = css_colours(loaded, "screen", resolve_icc(loaded, None), None)
+    swop = css_colours(loaded, "screen", resolve_icc(loaded, SWOP), None)
+    assert fogra.keys() == swop.keys() and fogra != swop

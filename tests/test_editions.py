@@ -14,7 +14,7 @@ from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.verify import pdf_fonts
 
-from .conftest import ROOT, page_texts
+from .conftest import ROOT, copy_project, page_texts
 
 KOMMUNE = "source/editions/eksempel-kommune"
 
@@ -147,7 +147,7 @@ def test_renderer_cannot_leak_outside_files_even_past_validation(project: Path, 
     html = f'<img src="{(folder / "logo.svg").as_uri()}">'
     document = render_html(html, folder.as_uri() + "/", [folder], "screen")
     with pytest.raises(BookletError, match="refused to load .*secret.png: outside the project's folders"):
-        pdf_bytes(document, "screen", False, b"seed")
+        pdf_bytes(document, "screen", {}, b"seed")
 
 
 def test_new_edition_scaffold_then_check(project: Path):
@@ -175,8 +175,8 @@ def test_editions_command_builds_all_and_one_failure_does_not_stop_the_others(pr
 
 def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_path: Path):
     """An edition combined from a shared body, after another edition used it, is byte for
-    byte the PDF that `booklet build --edition` writes (WeasyPrint 70 adds the crop marks to a
-    page each time it draws it: the shared pages must not collect them)."""
+    byte the PDF that `booklet build --edition` writes (the shared pages are drawn once per
+    edition: drawing must not change them), with crop marks or bare boxes as asked."""
     from booklet.batch import build_one
 
     write_edition(project, 'name: "A"\ncover_line: "Udgivet i samarbejde med A"\n', slug="a")
@@ -187,6 +187,10 @@ def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_pa
     full = tmp_path / "full.pdf"
     build(project, "print", full, edition="b")
     assert Path(outcome.message).read_bytes() == full.read_bytes()
+    bare = build_one(str(project), "b", "print", str(tmp_path / "bare"), "none")
+    assert bare.ok, bare.message
+    for page in PdfReader(bare.message).pages:
+        assert [float(v) for v in page.mediabox] == [float(v) for v in page.bleedbox]
 
 
 def test_edition_type_family_is_embedded_and_nothing_else(tmp_path: Path):
@@ -212,3 +216,95 @@ type_family:
         "fonts/SourceSans3-Bold.ttf", "../../../fonts/SourceSans3-Bold.ttf"))
     (found,) = problems_of(project, "test")
     assert "'bold' must be a file inside the edition's folder" in found
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that claims a size: Pillow reads the header, no pixels need exist."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("size", "expected"), [
+    ((12_000, 12_000), "logo big.png has 144,000,000 pixels (12,000 × 12,000 px); at most 16,000,000 pixels"),
+    ((30_000, 30_000), "logo big.png has 900,000,000 pixels; at most 16,000,000 pixels"),  # Pillow's bomb
+])
+def test_a_raster_logo_with_too_many_pixels_is_named_at_its_line(project: Path, size, expected: str):
+    folder = write_edition(project, 'name: "X"\nlogo: big.png\n')
+    (folder / "big.png").write_bytes(png_header(*size))
+    (found,) = problems_of(project, "test")
+    assert found.startswith(f"source/editions/test/edition.yaml:2: {expected}")
+
+
+def svg(body: str) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">{body}</svg>'
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("<style>@import url(x.css);</style><rect width='1' height='1'/>",
+     "logo logo.svg refers to an outside resource in its <style> (@import or url()); a logo must be "
+     "self-contained"),
+    ("<style>rect { fill: url(https://example.org/p.svg) }</style>",
+     "logo logo.svg refers to an outside resource in its <style> (@import or url()); a logo must be "
+     "self-contained"),
+    ("<rect fill='red' stroke='hsl(0, 50%, 50%)' width='1' height='1'/>",
+     "logo logo.svg uses colours print cannot convert to CMYK ('hsl(0, 50%, 50%)', 'red'): give them as "
+     "#rrggbb, #rgb, rgb(r, g, b), black or white"),
+    ("".join(f"<rect fill='#{n:06x}' width='1' height='1'/>" for n in range(6000)),
+     "logo logo.svg holds 6,000 colour values; at most 5,000 (each is converted to CMYK)"),
+    ("<defs><rect id='l0' width='1' height='1'/>"  # 2 KB that WeasyPrint would draw for ever
+     + "".join(f"<g id='l{n}'>" + f"<use href='#l{n - 1}'/>" * 10 + "</g>" for n in range(1, 9))
+     + "</defs><use href='#l8'/>",
+     "logo logo.svg draws 469,135,793 elements once its <use> references are expanded; at most 20,000"),
+    ("<g id='a'><use href='#a'/></g>", "logo logo.svg has a <use> that refers to an element containing it"),
+    ("<g>" * 3000 + "</g>" * 3000, "logo logo.svg nests elements more than 100 deep"),
+])
+def test_svg_logo_problems_are_caught_by_check(project: Path, body: str, expected: str):
+    folder = write_edition(project, 'name: "X"\nlogo: logo.svg\n')
+    (folder / "logo.svg").write_text(svg(body))
+    result = CliRunner().invoke(main, ["--root", str(project), "check", "--edition", "test"])
+    assert result.exit_code == 1
+    assert result.output == f"source/editions/test/edition.yaml:2: {expected}\n"
+
+
+def test_an_edition_folder_linked_from_outside_is_refused(project: Path, tmp_path: Path):
+    outside = tmp_path / "outside"
+    (outside / "evil").mkdir(parents=True)
+    (outside / "evil/edition.yaml").write_text('name: "Evil"\n')
+    (project / "source/editions/evil").symlink_to(outside / "evil")
+    assert problems_of(project, "evil") == [f"source/editions/evil: is a link to {outside / 'evil'}, outside "
+                                            "the project: booklet reads only the project's own files"]
+
+
+def test_a_long_slug_is_one_clear_line(project: Path):
+    result = CliRunner().invoke(main, ["--root", str(project), "new-edition", "a" * 300, "--name", "X"])
+    assert result.exit_code == 1
+    assert result.output == (f"booklet: edition '{'a' * 60}…': a slug is lower-case letters, digits and "
+                             "dashes, at most 60 characters\n")
+
+
+def test_a_glyph_the_edition_fonts_lack_is_named_at_its_line(project: Path):
+    write_edition(project, 'name: "X"\ncover_line: "Udgivet med ☃"\n')
+    (found,) = problems_of(project, "test")
+    assert found.startswith("source/editions/test/edition.yaml:2: the fonts have no glyph for '☃' (U+2603) in ")
+
+
+def test_legitimate_odd_names_build(tmp_path: Path):
+    """A project folder with a space, a font file named «Æ x.ttf» and an SVG logo that relies
+    on SVG's default fill (black, converted to CMYK like any other colour) build and pass the
+    build's own verification (no RGB, only our fonts)."""
+    project = copy_project(tmp_path / "pro j")
+    folder = project / "source/editions/region-eksempel"
+    (folder / "fonts/Lato-Bold.ttf").rename(folder / "fonts/Æ x.ttf")  # the face the headings use
+    yaml = folder / "edition.yaml"
+    yaml.write_text(yaml.read_text().replace("fonts/Lato-Bold.ttf", '"fonts/Æ x.ttf"'))
+    (folder / "logo.svg").write_text(svg("<rect width='10' height='4'/><circle cx='5' cy='7' r='3'/>"))
+    result = build(project, "print", tmp_path / "region.pdf", edition="region-eksempel")
+    assert result.pages == 16
+    fonts = {name.split("+")[-1] for name in pdf_fonts(PdfReader(tmp_path / "region.pdf"))}
+    assert "Edition-Sans-Bold" in fonts, fonts

@@ -175,3 +175,11 @@ def test_a_raster_logo_is_copied_and_drawn_into_the_cover(web_project: Path):
     assert 'href="images/logo.png" media-type="image/png"' in package(epub)
     result = epubcheck(epub)
     assert "Messages: 0 fatals / 0 errors / 0 warnings" in result.stdout + result.stderr
+
+
+def test_the_epub_never_overwrites_an_input(web_project: Path):
+    target = web_project / "source/booklet.yaml"
+    before = target.read_bytes()
+    result = CliRunner().invoke(main, ["--root", str(web_project), "epub", "--output", str(target)])
+    assert result.exit_code == 1 and "is one of the build's own inputs" in result.output
+    assert target.read_bytes() == before

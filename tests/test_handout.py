@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.handout import handout
+from booklet.preflight import preflight
 from booklet.verify import A5
 
 from .conftest import ROOT, page_texts
@@ -37,6 +38,9 @@ def test_a5_handout_is_the_spread_with_a_footer(tmp_path: Path):
     assert [o.title for o in reader.outline][0] == "1. du sætter en tydelig strategisk retning for vores ledelse"
     trim = [float(v) for v in reader.pages[0]["/TrimBox"]]
     assert trim[2] - trim[0] == pytest.approx(A5[0], abs=0.01)
+    report = preflight(out.read_bytes(), "print", marks="crop")  # crop marks in a slug, as the booklet's
+    assert report.check("printer's marks").summary == "8 marks on every page, outside the bleed, on top of the page"
+    assert "5 mm slug" in report.check("page boxes").summary
     assert reader.trailer["/Root"]["/OutputIntents"][0].get_object()["/OutputConditionIdentifier"] == "FOGRA39"
     again = tmp_path / "again.pdf"
     handout(ROOT, "1", output=again)
@@ -67,6 +71,15 @@ def test_a4_sheet_fits_an_office_printer(tmp_path: Path):
     assert again.read_bytes() == out.read_bytes()
 
 
+def test_a5_handout_with_bare_boxes(tmp_path: Path):
+    out = tmp_path / "bare.pdf"
+    result = CliRunner().invoke(main, ["--root", str(ROOT), "handout", "2", "--marks", "none", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for page in PdfReader(out).pages:
+        assert [float(v) for v in page.mediabox] == [float(v) for v in page.bleedbox]
+    assert preflight(out.read_bytes(), "print", marks="none").check("printer's marks").passed
+
+
 def test_edition_handout_names_the_organisation(tmp_path: Path):
     out = tmp_path / "e.pdf"
     handout(ROOT, "3", edition="eksempel-kommune", variant="screen", output=out)
@@ -82,6 +95,8 @@ def test_unknown_wish_lists_valid_ones_and_bad_combinations():
     assert result.exit_code == 1 and "office printers" in result.output
     result = runner.invoke(main, ["--root", str(ROOT), "handout"])
     assert result.exit_code == 1 and "or give --all" in result.output
+    result = runner.invoke(main, ["--root", str(ROOT), "handout", "1", "--layout", "a4", "--marks", "crop"])
+    assert result.exit_code == 1 and "it has no crop marks" in result.output
     with pytest.raises(BookletError, match="unknown layout"):
         handout(ROOT, "1", layout="letter")
 

@@ -130,6 +130,15 @@ def test_bleed_is_cropped_and_pages_are_at_full_size(imposed: Path):
     assert at(inside, 148.5 - 1) == WHITE == at(inside, 148.5 + 1)
 
 
+def test_crop_marks_are_cropped_with_the_bleed(imposed: Path, bare_pdf: Path, tmp_path: Path):
+    """impose crops at the TrimBox: a booklet with crop marks in a slug and one with bare boxes
+    give the same sheets."""
+    bare = tmp_path / "bare-a4.pdf"
+    assert impose(bare_pdf, bare) == 10
+    for index in (0, 4):  # the covers on a full-bleed ground; a quote band running off the edge
+        assert ImageChops.difference(render(imposed, index), render(bare, index)).getbbox() is None
+
+
 def test_seam_and_crop_are_exact(tmp_path: Path):
     greys = [0.2, 0.4, 0.6, 0.8]
     source = booklet_like(tmp_path / "grey.pdf", greys)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from booklet.fonts import declared_families
 from booklet.preflight import (
     A5,
     BLEED,
+    MM,
     Finding,
     Report,
     cli_command,
@@ -37,7 +39,7 @@ from .conftest import ROOT
 
 FAMILIES = declared_families(ROOT / "layouts/css/1-fonts.css")
 PRINT_CHECKS = ["page boxes", "page count", "fonts", "output intent", "PDF/X version", "colour",
-                "image resolution", "safety zone"]
+                "image resolution", "safety zone", "printer's marks"]
 ICC = ROOT / "layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc"
 
 
@@ -49,12 +51,12 @@ def failed(report: Report) -> dict[str, list[str]]:
 def weasy(pages: list[str], css: str = "", variant: str = "print", profile: bool = True,
           **options) -> bytes:
     """A small A5 PDF from WeasyPrint, one page per item, set in our Source Sans; as print it is a
-    good booklet (4 pages, bleed, marks, CMYK, PDF/X-4) until ``css``, ``pages`` or the options
-    break it."""
+    good booklet (4 pages, bleed, CMYK, PDF/X-4, bare boxes) until ``css``, ``pages`` or the
+    options break it."""
     colour = f"@color-profile device-cmyk {{ src: url({ICC.as_uri()}); components: c, m, y, k }}"
     style = f"""
       @font-face {{ font-family: "Booklet Sans"; src: url({(ROOT / 'fonts/SourceSans3-Regular.ttf').as_uri()}) }}
-      @page {{ size: 148mm 210mm; margin: 20mm; {'bleed: 3mm; marks: crop' if variant == 'print' else ''} }}
+      @page {{ size: 148mm 210mm; margin: 20mm; {'bleed: 3mm' if variant == 'print' else ''} }}
       {colour if profile else ''}
       body {{ font: 10pt "Booklet Sans"; color: device-cmyk(0 0 0 0.9) }}
       section + section {{ break-before: page }}
@@ -86,13 +88,13 @@ def edited(data: bytes, edit) -> bytes:
     return out.getvalue()
 
 
-def crafted(contents: list[bytes], resources: DictionaryObject | None = None) -> bytes:
+def crafted(contents: list[bytes], resources: DictionaryObject | None = None, slug: float = 0.0) -> bytes:
     """An A5 print PDF drawn by hand, one content stream per page: to test the content checks on
-    operators WeasyPrint does not write."""
+    operators WeasyPrint does not write. ``slug``: the MediaBox beyond the BleedBox."""
     writer = PdfWriter()
     for content in contents:
         page = writer.add_blank_page(width=A5[0], height=A5[1])
-        page.mediabox = RectangleObject([-BLEED, -BLEED, A5[0] + BLEED, A5[1] + BLEED])
+        page.mediabox = RectangleObject([-BLEED - slug, -BLEED - slug, A5[0] + BLEED + slug, A5[1] + BLEED + slug])
         page.bleedbox = RectangleObject([-BLEED, -BLEED, A5[0] + BLEED, A5[1] + BLEED])
         page.trimbox = RectangleObject([0, 0, *A5])
         stream = DecodedStreamObject()
@@ -131,11 +133,10 @@ def test_the_real_print_booklet_passes_every_check(print_pdf: Path):
     report = preflight(data, "print", FAMILIES)
     assert [c.name for c in report.checks] == PRINT_CHECKS
     assert report.passed, format_report(report)
-    assert check_pdf(data, "print", FAMILIES) == []
+    assert check_pdf(data, "print", FAMILIES, marks="crop") == []
     assert report.check("PDF/X version").summary == "PDF/X-4 (XMP metadata)"
     assert "FOGRA39" in report.check("output intent").summary
-    # WeasyPrint draws its crop marks in DeviceRGB black: outside the trim, so a note, not a failure
-    assert all("outside the trim only" in note.message for note in report.check("colour").notes)
+    assert not report.check("colour").notes  # the crop marks are CMYK (registration), not RGB
 
 
 def test_the_real_screen_booklet_passes_every_check(screen_pdf: Path):
@@ -160,9 +161,10 @@ def test_the_report_of_the_real_booklet(print_pdf: Path):
     text = format_report(preflight(print_pdf.read_bytes(), "print", FAMILIES))
     lines = text.splitlines()
     assert lines[0] == "preflight as print: 20 pages"
-    assert lines[1] == "  ok    page boxes        A5 trim (148 × 210 mm), 3 mm bleed, on all 20 pages"
+    assert lines[1] == "  ok    page boxes        A5 trim (148 × 210 mm), 3 mm bleed, 5 mm slug, on all 20 pages"
     assert "  ok    safety zone       no text within 3 mm of the trim edge" in lines
-    assert lines[-1] == "passed: all 8 checks"
+    assert "  ok    printer's marks   8 marks on every page, outside the bleed, on top of the page" in lines
+    assert lines[-1] == "passed: all 9 checks"
 
 
 # -- page boxes and count ------------------------------------------------------------------
@@ -189,7 +191,7 @@ def test_print_without_bleed_fails_the_boxes():
 def test_a_print_pdf_is_not_a_screen_pdf(print_pdf: Path):
     report = preflight(print_pdf.read_bytes(), "screen", FAMILIES)
     assert set(failed(report)) == {"page boxes", "tagged PDF"}
-    assert failed(report)["page boxes"][0] == ("page 1: page is 154.0 × 216.0 mm, not its 148.0 × 210.0 mm trim: "
+    assert failed(report)["page boxes"][0] == ("page 1: page is 164.0 × 226.0 mm, not its 148.0 × 210.0 mm trim: "
                                                "a screen PDF has no bleed")
 
 
@@ -392,6 +394,133 @@ def test_background_colour_in_the_bleed_is_fine():
     assert preflight(weasy(pages), "print").passed
 
 
+# -- printer's marks -----------------------------------------------------------------------
+
+SLUG = 5 * MM
+ALL_CORNERS = "top left, top right, bottom right, bottom left"
+
+
+def marks(start: float = 3.5 * MM, colour: bytes = b"1 1 1 1 K", only: int | None = None) -> bytes:
+    """The eight crop marks on the trim lines, 4 mm long, from ``start`` off the trim outwards
+    (``only``: just that one of them)."""
+    (w, h), end = A5, start + 4 * MM
+    lines = [(-start, y, -end, y) for y in (0, h)] + [(w + start, y, w + end, y) for y in (0, h)]
+    lines += [(x, -start, x, -end) for x in (0, w)] + [(x, h + start, x, h + end) for x in (0, w)]
+    lines = lines[only:only + 1] if only is not None else lines
+    path = " ".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l" for a, b, c, d in lines)
+    return b"q " + colour + b" 0.25 w " + path.encode() + b" S Q\n"
+
+
+PAGE = b"0 0 0 1 k 50 50 100 100 re f 0.3 0 0 0 k -8.5 300 100 100 re f\n"  # text box, a band that bleeds
+TOP_LEFT_SLUG = b"0 0.5 0 0 k -25 560 60 60 re f\n"  # page content reaching over the top left slug
+
+
+def marks_details(report: Report) -> list[str]:
+    """What the printer's marks check found (hand-drawn PDFs fail the output intent checks)."""
+    return [str(f) for f in report.check("printer's marks").details]
+
+
+def test_crop_marks_in_the_slug_drawn_last_pass():
+    report = preflight(crafted([PAGE + marks()] * 4, slug=SLUG), "print", marks="crop")
+    assert set(failed(report)) == {"output intent", "PDF/X version"}, format_report(report)
+    assert report.check("printer's marks").summary == "8 marks on every page, outside the bleed, on top of the page"
+    assert report.check("page boxes").summary == "A5 trim (148 × 210 mm), 3 mm bleed, 5 mm slug, on all 4 pages"
+    assert not report.check("printer's marks").notes
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (marks(1.5 * MM), f"marks reach up to 1.5 mm into the bleed ({ALL_CORNERS}): a cut a little off shows them"),
+    (marks(3.5 * MM) + marks(2.5 * MM, only=0),
+     "marks reach up to 0.5 mm into the bleed (bottom left): a cut a little off shows them"),
+    (marks(2.9 * MM, only=7), "marks reach up to 0.1 mm into the bleed (top right): a cut a little off shows them"),
+])
+def test_a_mark_in_the_bleed_fails(content: bytes, expected: str):
+    report = preflight(crafted([PAGE, PAGE + content, PAGE, PAGE], slug=SLUG), "print")
+    assert marks_details(report) == [f"page 2: {expected}"]
+
+
+def test_marks_at_the_bleeds_edge_pass():
+    at_the_edge = marks(3 * MM + 0.125)  # the stroke's half width: it touches the BleedBox, no more
+    assert marks_details(preflight(crafted([PAGE + at_the_edge] * 4, slug=SLUG), "print")) == []
+
+
+def test_marks_hidden_under_page_content_fail():
+    hidden = crafted([PAGE + marks() + TOP_LEFT_SLUG, PAGE + marks(), marks() + PAGE, PAGE + marks()], slug=SLUG)
+    assert marks_details(preflight(hidden, "print")) == [
+        "page 1: marks hidden under page content painted after them (fill; top left)"]
+
+
+IMAGE_OVER_CORNERS = b"q 460 0 0 640 -20 -20 cm /Im Do Q\n"  # the whole slug, corners included
+SHADING_OVER_THE_PAGE = b"/Sh0 sh\n"  # a shading fills the clip: here the whole MediaBox
+CLIPPED_TO_THE_BLEED = b"q -8.5 -8.5 436.5 612.3 re W n " + TOP_LEFT_SLUG + b"Q\n"
+CMYK_SHADING = names(ShadingType=NumberObject(2), ColorSpace=NameObject("/DeviceCMYK"),
+                     Coords=ArrayObject([NumberObject(0)] * 4))
+
+
+@pytest.mark.parametrize(("after", "expected"), [
+    (IMAGE_OVER_CORNERS, f"marks hidden under page content painted after them (image; {ALL_CORNERS})"),
+    (SHADING_OVER_THE_PAGE, f"marks hidden under page content painted after them (shading; {ALL_CORNERS})"),
+    (CLIPPED_TO_THE_BLEED, None),  # painted over the slug but clipped at the bleed: the marks show
+    (b"q 0 0 0 1 K 2 w 0 606 m 0 620 l S Q\n", None),  # another mark over a mark: not page content
+    (b"/Fm Do\n", None),  # a form's BBox clips what it paints: the bleed box here
+])
+def test_what_covers_a_mark(after: bytes, expected: str | None):
+    form = stream(TOP_LEFT_SLUG, Type=NameObject("/XObject"), Subtype=NameObject("/Form"),
+                  BBox=ArrayObject(NumberObject(v) for v in (-8, -8, 428, 603)))
+    resources = names(XObject=names(Im=image(2, 2, NameObject("/DeviceCMYK")), Fm=form),
+                      Shading=names(Sh0=CMYK_SHADING))
+    report = preflight(crafted([PAGE + marks() + after] * 4, resources, slug=SLUG), "print")
+    assert marks_details(report) == ([f"page {n}: {expected}" for n in range(1, 5)] if expected else [])
+
+
+def test_weasyprints_own_crop_marks_fail_in_the_bleed_and_under_a_bleeding_cover():
+    """WeasyPrint's `marks: crop` draws the marks inside the bleed, first, in RGB: the booklet's
+    print PDF was like this, and its cover and quote bands painted over them."""
+    pages = [*PAGES]
+    pages[0] = ('<div style="position: absolute; top: -23mm; left: -23mm; right: -23mm; bottom: -23mm; '
+                'background: device-cmyk(1 0 0 0)"></div><p>x</p>')
+    report = preflight(weasy(pages, "@page { marks: crop }"), "print")
+    assert failed(report) == {"printer's marks": [
+        f"page 1: marks reach up to 1.6 mm into the bleed ({ALL_CORNERS}): a cut a little off shows them",
+        f"page 1: marks hidden under page content painted after them (fill; {ALL_CORNERS})",
+        *[f"page {n}: marks reach up to 1.6 mm into the bleed ({ALL_CORNERS}): a cut a little off shows them"
+          for n in range(2, 5)]]}
+    assert [str(n) for n in report.check("printer's marks").notes] == [
+        f"page {n}: marks not in registration colour (all four inks at 100 %): they will not show on every plate"
+        for n in range(1, 5)]
+
+
+def test_registration_colour_is_cmyk_or_the_all_separation():
+    all_inks = spaces(Reg=ArrayObject([NameObject("/Separation"), NameObject("/All"), NameObject("/DeviceCMYK"),
+                                       DictionaryObject()]))
+    for colour, registration in [(b"1 1 1 1 K", True), (b"/Reg CS 1 SCN", True), (b"/Reg CS", True),
+                                 (b"/DeviceCMYK CS 1 1 1 1 SCN", True), (b"0 0 0 1 K", False),
+                                 (b"/Reg CS 0.5 SCN", False), (b"1 G", False)]:
+        report = preflight(crafted([PAGE + marks(colour=colour)] * 4, all_inks, slug=SLUG), "print")
+        assert not marks_details(report) and bool(report.check("printer's marks").notes) != registration, colour
+
+
+def test_the_marks_asked_for():
+    bare, marked = crafted([PAGE] * 4), crafted([PAGE + marks()] * 4, slug=SLUG)
+    assert marks_details(preflight(bare, "print", marks="none")) == []
+    assert marks_details(preflight(marked, "print", marks="crop")) == []
+    assert marks_details(preflight(bare, "print", marks="crop")) == [
+        f"page {n}: 0 printer's marks, not the 8 crop marks" for n in range(1, 5)]
+    assert marks_details(preflight(crafted([PAGE + marks(only=3)] * 4, slug=SLUG), "print", marks="crop")) == [
+        f"page {n}: 1 printer's marks, not the 8 crop marks" for n in range(1, 5)]
+    for slug_only in (marked, crafted([PAGE] * 4, slug=SLUG)):
+        assert marks_details(preflight(slug_only, "print", marks="none")) == [
+            f"page {n}: printer's marks or a slug, where bare boxes (MediaBox = BleedBox) were asked for"
+            for n in range(1, 5)]
+
+
+def test_marks_on_some_pages_only_are_noted():
+    report = preflight(crafted([PAGE + marks(), PAGE, PAGE, PAGE + marks()], slug=SLUG), "print")
+    marks_check = report.check("printer's marks")
+    assert marks_check.passed and marks_check.summary == "marks on 2 of 4 pages, outside the bleed, on top"
+    assert [str(n) for n in marks_check.notes] == ["no marks on pages 2–3"]
+
+
 # -- report and command --------------------------------------------------------------------
 
 
@@ -401,7 +530,7 @@ def test_page_ranges_and_grouped_findings():
     text = format_report(report)
     assert ("  FAIL  page boxes\n          pages 1–4: BleedBox is not the trim plus 3 mm on every side "
             "(left, bottom, right, top: 0.0, 0.0, 0.0, 0.0 mm)\n") in text
-    assert text.endswith("FAILED: 1 of 8 checks (page boxes)")
+    assert text.endswith("FAILED: 1 of 9 checks (page boxes)")
     assert str(Finding(0, "x")) == "x" and str(Finding(3, "x")) == "page 3: x"
 
 
@@ -409,7 +538,7 @@ def test_command_passes_the_real_booklet(print_pdf: Path, screen_pdf: Path):
     result = CliRunner().invoke(cli_command, [str(print_pdf)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{print_pdf}\npreflight as print: 20 pages\n")
-    assert "Booklet-Serif-Italic" in result.output and result.output.endswith("passed: all 8 checks\n")
+    assert "Booklet-Serif-Italic" in result.output and result.output.endswith("passed: all 9 checks\n")
     result = CliRunner().invoke(cli_command, [str(screen_pdf), "--variant", "screen"])
     assert result.exit_code == 0, result.output
 
@@ -422,10 +551,19 @@ def test_command_fails_with_exit_1_naming_the_pages(tmp_path: Path, print_pdf: P
     result = CliRunner().invoke(cli_command, [str(pdf)])
     assert result.exit_code == 1
     assert "  FAIL  colour\n          page 2: RGB colour (text)\n" in result.output
-    assert f"{pdf}: 1 of 8 preflight checks failed (colour)" in result.output
+    assert f"{pdf}: 1 of 9 preflight checks failed (colour)" in result.output
     assert "Traceback" not in result.output
     result = CliRunner().invoke(cli_command, [str(print_pdf), "--variant", "screen"])
     assert result.exit_code == 1 and "FAIL  tagged PDF" in result.output
+
+
+def test_command_requires_the_marks_asked_for(tmp_path: Path):
+    pdf = tmp_path / "bare.pdf"
+    pdf.write_bytes(weasy(PAGES))
+    assert CliRunner().invoke(cli_command, [str(pdf), "--marks", "none"]).exit_code == 0
+    result = CliRunner().invoke(cli_command, [str(pdf), "--marks", "crop"])
+    assert result.exit_code == 1
+    assert "pages 1–4: 0 printer's marks, not the 8 crop marks" in result.output
 
 
 def test_command_refuses_what_is_not_a_pdf(tmp_path: Path):
@@ -434,4 +572,42 @@ def test_command_refuses_what_is_not_a_pdf(tmp_path: Path):
     result = CliRunner().invoke(cli_command, [str(text)])
     assert result.exit_code == 1 and "not a readable PDF" in result.output
     missing = CliRunner().invoke(cli_command, [str(tmp_path / "missing.pdf")])
-    assert missing.exit_code == 2 and "does not exist" in missing.output
+    assert missing.exit_code == 1 and "missing.pdf: file is missing" in missing.output
+
+
+@pytest.mark.parametrize("path", ["/dev/zero", "fifo.pdf", "folder.pdf"])
+def test_command_refuses_at_once_what_is_not_a_regular_file(tmp_path: Path, path: str):
+    """/dev/zero would be read until memory ran out and a FIFO would wait for ever: both are
+    refused before a byte is read."""
+    os.mkfifo(tmp_path / "fifo.pdf")
+    (tmp_path / "folder.pdf").mkdir()
+    target = Path(path) if path.startswith("/") else tmp_path / path
+    result = CliRunner().invoke(cli_command, [str(target)])
+    assert result.exit_code == 1
+    assert result.output == f"booklet: {target}: is not a regular file (a folder, device or pipe): refused\n"
+
+
+def test_command_refuses_a_pdf_over_the_size_limit(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr("booklet.limits.PDF_FILE_BYTES", 1000)
+    big = tmp_path / "big.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"0" * 2000)
+    result = CliRunner().invoke(cli_command, [str(big)])
+    assert result.exit_code == 1 and result.output == f"booklet: {big}: is 2 KB; the limit is 1 KB\n"
+
+
+def test_an_encrypted_pdf_is_not_pdf_x():
+    """PDF/X forbids encryption, even with an empty user password that opens it."""
+    writer = PdfWriter(clone_from=io.BytesIO(weasy(PAGES)))
+    writer.encrypt("", "owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    report = preflight(out.getvalue(), "print", {"Booklet Sans"})
+    assert failed(report) == {"PDF/X version": ["the PDF is encrypted: PDF/X forbids encryption"]}
+
+
+def test_control_characters_from_a_pdf_or_a_path_are_escaped(tmp_path: Path):
+    """A hostile file name (or a PDF's font name) must not drive the terminal."""
+    path = tmp_path / "\x1b]0;owned\x07.pdf"
+    result = CliRunner().invoke(cli_command, [str(path)])
+    assert result.exit_code == 1 and "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;owned\\x07.pdf: file is missing" in result.output

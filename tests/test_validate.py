@@ -31,7 +31,7 @@ def test_every_problem_is_reported_at_once_with_file_and_line(project: Path):
     foreword = project / "source/foreword.yaml"
     foreword.write_text(foreword.read_text().replace("title: ", "heading: ", 1))  # unknown + missing
     found = messages(project)
-    assert "source/wishes/1-strategisk-retning.yaml:1: 'number' must be a whole number, not text" in found
+    assert "source/wishes/1-strategisk-retning.yaml:1: 'number' must be a whole number, not text ('one')" in found
     assert any(m.startswith("source/wishes/1-strategisk-retning.yaml:4: unknown key 'colour'") for m in found)
     assert any(m.startswith("source/foreword.yaml:1: unknown key 'heading'") for m in found)
     assert any(m.startswith("source/foreword.yaml:1: missing 'title'") for m in found)
@@ -81,3 +81,30 @@ def test_duplicate_keys_are_errors(project: Path):
 def test_missing_file(project: Path):
     (project / "source/introduction.yaml").unlink()
     assert "source/introduction.yaml: file is missing" in messages(project)
+
+
+def test_limits_on_text_lists_and_slugs(project: Path):
+    wish = project / "source/wishes/2-ledelsesrum-og-tillid.yaml"
+    text = wish.read_text()
+    text = text.replace("slug: \"ledelsesrum-og-tillid\"", "slug: " + "a" * 300, 1)
+    text = text.replace("  implies:\n", "  implies:\n" + '    - "ord"\n' * 101, 1)
+    wish.write_text(text)
+    intro = project / "source/introduction.yaml"
+    intro.write_text(intro.read_text().replace("blocks:\n", f'blocks:\n  - p: "{"ord " * 1000}"\n', 1))
+    found = messages(project)
+    assert "source/wishes/2-ledelsesrum-og-tillid.yaml:2: 'slug' has 300 characters; at most 60" in found
+    assert "source/wishes/2-ledelsesrum-og-tillid.yaml:6: 'implies' has 105 items; at most 100" in found
+    assert "source/introduction.yaml:3: 'p' has 4,000 characters; at most 3,000" in found
+
+
+def test_control_characters_in_text_are_named(project: Path):
+    path = project / "source/foreword.yaml"
+    path.write_text(path.read_text().replace('title: "Forord"', 'title: "For\\eord\\a"', 1))
+    assert messages(project) == ["source/foreword.yaml:1: 'title' holds a control character (U+001B)"]
+
+
+def test_more_wish_files_than_numbers_are_not_read(project: Path):
+    wishes = project / "source/wishes"
+    for number in range(7, 40):
+        (wishes / f"{number}-x.yaml").write_text("number: [")
+    assert messages(project) == ["source/wishes: 39 wish files; at most 9"]

@@ -34,7 +34,7 @@ def test_watch_rebuilds_reports_errors_and_keeps_the_last_good_pdf(project: Path
         wish.write_text(text.replace("number: 3", "number: three"))
         wait_for(lines, "build failed")
         assert "changed: source/wishes/3-sparring.yaml" in lines
-        assert "source/wishes/3-sparring.yaml:1: 'number' must be a whole number, not text" in lines
+        assert "source/wishes/3-sparring.yaml:1: 'number' must be a whole number, not text ('three')" in lines
         assert pdf.read_bytes() == good
 
         wish.write_text(text.replace("Min chef står til rådighed", "Min chef står altid til rådighed"))

@@ -276,3 +276,10 @@ def test_editions_format_web_builds_a_site_for_each(web_project: Path):
     for slug in ("eksempel-kommune", "region-eksempel"):
         assert (web_project / f"dist/editions/web-{slug}/index.html").is_file()
         assert f"web-{slug}" in result.output
+
+
+def test_the_site_never_goes_into_the_inputs(web_project: Path):
+    for output in ("source/site", "layouts", "."):
+        result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--output", str(web_project / output)])
+        assert result.exit_code == 1 and "Traceback" not in result.output, output
+    assert (web_project / "source/booklet.yaml").is_file() and not (web_project / "source/site").exists()

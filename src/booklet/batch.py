@@ -31,13 +31,14 @@ class Outcome:
     message: str  # the output path, or what went wrong
 
 
-def build_one(root: str, slug: str, variant: str, folder: str, format: str = "pdf") -> Outcome:
+def build_one(root: str, slug: str, variant: str, folder: str, marks: str | None = None,
+              format: str = "pdf") -> Outcome:
     """Worker: build one edition, reusing this process's laid-out body where it fits."""
     start = time.perf_counter()
     try:
         if format != "pdf":
             return _build_reflowable(root, slug, Path(folder), format, start)
-        job = prepare(root, variant, edition=slug)
+        job = prepare(root, variant, edition=slug, marks=marks)
         body = _shared_body(job)
         html, document = render(job, body)
         result = finish(job, html, document, job.default_output(Path(folder)))
@@ -69,7 +70,8 @@ def _shared_body(job: Job) -> Body:
 
 
 def build_editions(root: Path, slugs: list[str], variant: str, jobs: int, folder: Path,
-                   progress: Callable[[Outcome, int, int], None], format: str = "pdf") -> list[Outcome]:
+                   progress: Callable[[Outcome, int, int], None], marks: str | None = None,
+                   format: str = "pdf") -> list[Outcome]:
     """Build the editions (PDFs, web sites or EPUBs) in ``jobs`` worker processes; outcomes in
     the order of ``slugs``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -78,7 +80,7 @@ def build_editions(root: Path, slugs: list[str], variant: str, jobs: int, folder
     # spawn, not fork: Pango and fontconfig hold state that must not be copied mid-flight
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        futures = {pool.submit(build_one, str(root), slug, variant, str(folder), format): slug
+        futures = {pool.submit(build_one, str(root), slug, variant, str(folder), marks, format): slug
                    for slug in slugs}
         for done, future in enumerate(as_completed(futures), start=1):
             outcome = future.result()

@@ -21,6 +21,7 @@ from weasyprint import Document
 
 from .compose import (
     DEFAULT_ICC,
+    MARKS,
     MAX_TIGHTEN,
     SLUG,
     VARIANTS,
@@ -33,10 +34,10 @@ from .compose import (
 )
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
-from .finish import pdf_bytes, write_atomic
-from .fonts import check_fonts, declared_families
+from .finish import check_targets, output_intent, pdf_bytes, write_atomic, write_atomic_all
+from .fonts import check_fonts, check_glyphs, declared_families
 from .load import Project
-from .render import Misfit, misfits, render_html
+from .render import CONTENT_HEIGHT_MM, Misfit, misfits, render_html
 from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
 from .verify import check_pdf
@@ -65,6 +66,7 @@ class Job:
     icc: Path
     date: datetime
     edition: EditionSpec | None = None
+    marks: str = "none"  # print: "crop" draws crop marks in a slug (compose.MARKS)
     plan: Plan = field(init=False)
     body_key: str | None = field(default=None, init=False)  # see body_key()
 
@@ -80,6 +82,12 @@ class Job:
         """The only folders the renderer may read."""
         own = [self.edition.folder, logo_cache(self.project)] if self.edition else []
         return [self.project.layouts, self.project.fonts, self.icc.parent, *own]
+
+    @property
+    def inputs(self) -> list[Path]:
+        """What an output must never overwrite."""
+        project = self.project
+        return [project.source, project.layouts, project.fonts, self.icc]
 
     @property
     def font_files(self) -> list[Path]:
@@ -112,18 +120,34 @@ def check(root: Path | str) -> Content:
 
 
 def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
-            edition: str | None = None) -> Job:
-    """Validate content, edition and profile into a job; nothing is rendered or written."""
+            edition: str | None = None, marks: str | None = None) -> Job:
+    """Validate content, edition and profile into a job; nothing is rendered or written.
+    ``marks`` defaults to crop marks for print and none for screen."""
     if variant not in VARIANTS:
         raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
+    marks = resolve_marks(variant, marks)
     project = Project.at(root)
     content = check(project.root)
+    problems = Problems(project.root)
     spec = None
     if edition is not None:
-        problems = Problems(project.root)
         spec = load_edition(project, edition, content, problems)
         problems.raise_if_any()
-    return Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec)
+    job = Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec, marks)
+    check_glyphs(project.layouts / "css" / "1-fonts.css", [*content.texts, *(spec.texts if spec else ())],
+                 problems, job.font_files)
+    problems.raise_if_any()
+    return job
+
+
+def resolve_marks(variant: str, marks: str | None) -> str:
+    """Crop marks by default for print, none for screen; crop marks on screen are refused."""
+    marks = marks or ("crop" if variant == "print" else "none")
+    if marks not in MARKS:
+        raise BookletError(f"unknown marks '{marks}' (expected one of: {', '.join(MARKS)})")
+    if marks != "none" and variant != "print":
+        raise BookletError("crop marks are for a print shop: use --variant print, or --marks none")
+    return marks
 
 
 def visible_text(html: str) -> str:
@@ -156,8 +180,10 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
         overflowing = [m for m in bad if m.over_mm > 0]
         if bad and not overflowing:
             return html, document, bad  # misplaced, not overflowing: tightening cannot help
-        if any(plan.pages[m.id].tighten >= MAX_TIGHTEN for m in overflowing):
-            return html, document, overflowing
+        failing = [m for m in overflowing  # a page too long for any type size fails at once
+                   if plan.pages[m.id].tighten >= MAX_TIGHTEN or m.over_mm > CONTENT_HEIGHT_MM]
+        if failing:
+            return html, document, failing
         for m in overflowing:
             log.info("%s: %.1f mm over at level %d", m.label, m.over_mm, plan.pages[m.id].tighten)
         stepped = {p.id for p in plan.tighten([m.id for m in overflowing])}
@@ -270,13 +296,18 @@ class FitCache:
         entries = dict(list(entries.items())[-self.LIMIT:])
         try:
             write_atomic(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
-        except OSError as exc:  # a cache that cannot be written only costs time
+        except (OSError, BookletError) as exc:  # a cache that cannot be written only costs time
             log.info("layout cache not written: %s", exc)
 
 
 def misfit_message(m: Misfit, plan: Plan) -> str:
+    if m.over_mm > CONTENT_HEIGHT_MM:  # tightening wins back a fifth of a page at most
+        return (f"{m.label}: does not fit its page, {m.over_mm:g} mm over: more than a page too long "
+                "for any type size")
     if m.over_mm > 0:
-        return f"{m.label}: does not fit its page, {m.over_mm:g} mm over at the smallest type size"
+        level = plan.pages[m.id].tighten
+        size = "the smallest type size" if level >= MAX_TIGHTEN else f"tightening level {level}"
+        return f"{m.label}: does not fit its page, {m.over_mm:g} mm over at {size}"
     return f"{m.label}: landed on page {m.landed}, planned for page {plan.pages[m.id].number}"
 
 
@@ -289,25 +320,6 @@ class Body:
     document: Document
     levels: dict[str, int]
     keep_whole: dict[str, frozenset[str]]
-    layers: list[list | None] = field(default_factory=list)  # each page's background, as laid out
-
-    def __post_init__(self) -> None:
-        self.layers = [None if layers is None else list(layers)  # copies, not the live lists
-                       for layers in map(_layers, self.document.pages)]
-
-    def pages(self, start: int, stop: int) -> list:
-        """Pages to draw again: WeasyPrint 70 inserts the crop-marks layer into a page's
-        background each time it draws the page, so restore the layers as laid out."""
-        for index in range(start, stop):
-            layers = _layers(self.document.pages[index])
-            if layers is not None:
-                layers[:] = self.layers[index]
-        return self.document.pages[start:stop]
-
-
-def _layers(page) -> list | None:
-    background = page._page_box.background
-    return None if background is None else background.layers
 
 
 EDITION_KINDS = ("cover", "back_cover", "edition_foreword", "organisation", "blank")
@@ -350,7 +362,7 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         pages = []
         for page in job.plan.sequence:
             start, stop = page.number - 1, page.number - 1 + page.span
-            pages += body.pages(start, stop) if page.id in ids else own.pages[start:stop]
+            pages += (body.document if page.id in ids else own).pages[start:stop]
         document = own.copy(pages)
         html = job.compose()  # the whole booklet's markup at the final levels: the same either way
     if bad:
@@ -363,19 +375,26 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
 def finish(job: Job, html: str, document: Document, output: Path | None = None,
            html_output: Path | None = None, saddle_stitched: bool = True) -> Result:
     """Write the PDF (and the HTML) after the written bytes have passed verification."""
-    seed = hashlib.sha256(html.encode() + job.icc.read_bytes()).digest()
-    default_icc = job.icc == (job.project.root / DEFAULT_ICC).resolve()
-    data = pdf_bytes(document, job.variant, default_icc, seed, job.project.dist / ".cache")
-    findings = check_pdf(data, job.variant, job.families(), saddle_stitched)
+    target = output or job.default_output()
+    check_targets([target, *([html_output] if html_output else [])], job.inputs)
+    intent = output_intent(job.icc, job.icc == (job.project.root / DEFAULT_ICC).resolve())
+    data = pdf_bytes(document, job.variant, intent, document_seed(job, html), job.project.dist / ".cache",
+                     job.marks)
+    findings = check_pdf(data, job.variant, job.families(), saddle_stitched, job.marks)
     if findings:
         raise BookletError([f"verify: {f}" for f in findings])
-    target = output or job.default_output()
-    write_atomic(data, target)
-    if html_output:
-        write_atomic(html.encode(), html_output)
+    write_atomic_all([(data, target), *([(html.encode(), html_output)] if html_output else [])])
     tightened = {p.label: p.tighten for p in job.plan.pages.values() if p.tighten}
     log.info("wrote %s (%d pages)", target, len(document.pages))
     return Result(target, len(document.pages), tightened, job.plan.notes)
+
+
+def document_seed(job: Job, html: str) -> bytes:
+    """What the document's IDs derive from: the markup with the project's own folder left out
+    (it names files by absolute file:// URL), and the profile. The same source built in two
+    folders gives the same bytes."""
+    markup = html.replace(job.project.root.as_uri(), "project:").encode()
+    return hashlib.sha256(markup + job.icc.read_bytes()).digest()
 
 
 def build(
@@ -385,8 +404,10 @@ def build(
     html_output: Path | None = None,
     icc: Path | None = None,
     edition: str | None = None,
+    marks: str | None = None,
 ) -> Result:
     """Build one PDF: the booklet, or an organisation's edition of it."""
-    job = prepare(root, variant, icc, edition)
+    job = prepare(root, variant, icc, edition, marks)
+    check_targets([path for path in (output, html_output) if path], job.inputs)  # before the long part
     html, document = render(job)
     return finish(job, html, document, output, html_output)

@@ -11,9 +11,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .compose import LAYOUTS, SLUG, VARIANTS
+from .compose import LAYOUTS, MARKS, SLUG, VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
-from .errors import BookletError
+from .errors import BookletError, printable
 from .load import Project
 from .preflight import cli_command as preflight_command
 
@@ -38,7 +38,12 @@ class Booklet(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except BookletError:
+            raise
+        except click.ClickException as exc:  # click's own, which may quote a raw argument
+            exc.message = printable(exc.message)
+            raise
+        except (click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:
             if ctx.obj and ctx.obj.get("verbose"):
@@ -61,6 +66,14 @@ def main(ctx: click.Context, root: Path, verbose: bool) -> None:
     ctx.obj = {"root": root, "verbose": verbose}
 
 
+def marks_option(command):
+    """--marks, for every command that writes a print PDF."""
+    return click.option(
+        "--marks", type=click.Choice(MARKS), default=None, show_default="crop for print",
+        help="crop: crop marks in a 5 mm slug beyond the bleed, in registration colour. "
+        "none: bare boxes (MediaBox = BleedBox) for a print shop that imposes and marks itself.")(command)
+
+
 @main.command("build")
 @click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
               help="print: PDF/X-4, CMYK, bleed and crop marks. screen: tagged PDF/UA, sRGB.")
@@ -71,13 +84,14 @@ def main(ctx: click.Context, root: Path, verbose: bool) -> None:
 @click.option("--icc", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The print shop's CMYK profile for the output intent (default: FOGRA39).")
 @click.option("--edition", metavar="SLUG", help="Build an organisation's edition (source/editions/SLUG/).")
+@marks_option
 @click.pass_obj
 def build_command(obj: dict, variant: str, output: Path | None, html_output: Path | None,
-                  icc: Path | None, edition: str | None) -> None:
+                  icc: Path | None, edition: str | None, marks: str | None) -> None:
     """Build the booklet PDF, or an edition of it."""
     from .build import build
 
-    result = build(obj["root"], variant, output, html_output, icc, edition)
+    result = build(obj["root"], variant, output, html_output, icc, edition, marks)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
     levels = sorted(set(result.tightened.values()))
@@ -86,7 +100,7 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
                    "of 4; --verbose names them)", err=True)
         for label, level in result.tightened.items():
             log.info("tightened %s to level %d", label, level)
-    click.echo(f"{result.output} ({result.pages} pages)")
+    click.echo(printable(f"{result.output} ({result.pages} pages)"))
 
 
 @main.command("check")
@@ -130,11 +144,14 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=lambda: len(os.sched_getaffinity(0))
               if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, show_default="all cores",
               help="Worker processes.")
+@marks_option
 @click.pass_obj
-def editions_command(obj: dict, format_: str, variant: str, jobs: int) -> None:
+def editions_command(obj: dict, format_: str, variant: str, jobs: int, marks: str | None) -> None:
     """Build every edition in source/editions/ into dist/editions/ (PDF, web site or EPUB)."""
+    from .build import resolve_marks
     project = Project.at(obj["root"])
     slugs = edition_slugs(project)
+    marks = resolve_marks(variant, marks)  # refused once here rather than by every worker
     if not slugs:
         raise BookletError(f"no editions in {project.source / EDITIONS_DIR}")
 
@@ -144,7 +161,7 @@ def editions_command(obj: dict, format_: str, variant: str, jobs: int) -> None:
 
     from .batch import build_editions  # multiprocessing: only for this command
 
-    outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress,
+    outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress, marks,
                               format_)
     width = max(len("edition"), *(len(o.slug) for o in outcomes))
     click.echo(f"{'edition':<{width}}  pages  seconds  result")
@@ -177,9 +194,10 @@ def new_edition_command(obj: dict, slug: str, name: str) -> None:
               help="Default: print for a5, screen (no bleed) for a4.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Default: dist/handouts/<number>-<slug>[-a4][-<edition>].pdf")
+@marks_option
 @click.pass_obj
 def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str | None, layout: str,
-                    variant: str | None, output: Path | None) -> None:
+                    variant: str | None, output: Path | None, marks: str | None) -> None:
     """One wish (its number or slug) as a handout: the leaders' letter and the chef's reply."""
     if all_wishes == (wish is not None):
         raise BookletError("name one WISH (its number or slug), or give --all")
@@ -187,10 +205,10 @@ def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str 
 
     if all_wishes and output:
         raise BookletError("--output names one file; --all writes one per wish into dist/handouts/")
-    results = (handout_all(obj["root"], edition, layout, variant) if all_wishes
-               else [handout(obj["root"], wish, edition, layout, variant, output)])
+    results = (handout_all(obj["root"], edition, layout, variant, marks) if all_wishes
+               else [handout(obj["root"], wish, edition, layout, variant, output, marks)])
     for result in results:
-        click.echo(f"{result.output} ({result.pages} {'page' if result.pages == 1 else 'pages'})")
+        click.echo(printable(f"{result.output} ({result.pages} {'page' if result.pages == 1 else 'pages'})"))
 
 
 @main.command("watch")

@@ -39,13 +39,16 @@ def srgb_to_cmyk(rgb: tuple[int, int, int], icc: Path) -> tuple[float, float, fl
 
 
 NAMED = {"black": (0, 0, 0), "white": (255, 255, 255)}
-SVG_COLOUR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b|rgb\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)"
+SVG_COLOUR = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b"
+                        r"|rgb\(\s*(\d{1,3})\s*,\s*(\d{1,3})\s*,\s*(\d{1,3})\s*\)"
                         r"|(?<=[\"':\s])(black|white)(?=[\"';\s])")
 
 
 def svg_to_cmyk(svg: str, icc: Path) -> str:
     """The SVG with every sRGB colour (#rgb, #rrggbb, rgb(), black, white) given as
-    device-cmyk() through the profile, so a print PDF holds no RGB."""
+    device-cmyk() through the profile, so a print PDF holds no RGB. A shape without a fill
+    is painted in SVG's default, black: the root says so, so that black is converted too."""
+    converted: dict[tuple[int, int, int], str] = {}  # one transform per distinct colour
 
     def convert(match: re.Match) -> str:
         hexa, r, g, b, name = match.groups()
@@ -55,10 +58,27 @@ def svg_to_cmyk(svg: str, icc: Path) -> str:
         elif name:
             rgb = NAMED[name]
         else:
-            rgb = (int(r), int(g), int(b))
-        return "device-cmyk({})".format(" ".join(f"{v:g}" for v in srgb_to_cmyk(rgb, icc)))
+            rgb = tuple(min(int(v), 255) for v in (r, g, b))
+        if rgb not in converted:
+            converted[rgb] = "device-cmyk({})".format(" ".join(f"{v:g}" for v in srgb_to_cmyk(rgb, icc)))
+        return converted[rgb]
 
-    return SVG_COLOUR.sub(convert, svg)
+    return SVG_COLOUR.sub(convert, _default_paint(svg))
+
+
+SVG_ROOT = re.compile(r"<svg\b[^>]*>")
+
+
+def _default_paint(svg: str) -> str:
+    """The root <svg> with fill and color set to black where it does not set them."""
+    root = SVG_ROOT.search(svg)
+    if root is None:
+        return svg
+    missing = [f'{name}="black"' for name in ("fill", "color")
+               if not re.search(rf"\s{name}\s*=", root[0])]
+    if not missing:
+        return svg
+    return svg[:root.start() + 4] + " " + " ".join(missing) + svg[root.start() + 4:]
 
 
 def image_to_cmyk(data: bytes, icc: Path) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,8 +14,9 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .errors import BookletError
-from .load import Project
+from . import limits
+from .errors import BookletError, Problem
+from .load import Project, Unreadable, read_bounded
 from .typography import typeset
 from .validate import Content
 
@@ -32,6 +34,7 @@ STYLESHEETS = (
     "css/7-chapters.css",
 )
 SLUG = "kaere-chef-kaere-ledere"  # the outputs' file names
+MARKS = ("crop", "none")  # printer's marks of a print PDF: crop marks in a slug, or bare boxes
 LAYOUTS = ("a5", "a4")  # of a handout (plan_handout): two A5 pages, or both on one A4 sheet
 DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 MAX_TIGHTEN = 4  # .tighten-4 in 2-variables.css: the brief's minimum type sizes, closest set
@@ -185,28 +188,38 @@ def build_date(content: Content) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        except ValueError as exc:
-            raise BookletError(f"SOURCE_DATE_EPOCH: not a whole number of seconds: {epoch!r}") from exc
+            return dt.datetime.fromtimestamp(int(epoch[:20]), dt.UTC)
+        except (ValueError, OverflowError, OSError) as exc:  # not a number, or no date a PDF can hold
+            raise BookletError(f"SOURCE_DATE_EPOCH: not a whole number of seconds since 1970 that is a "
+                               f"date: {epoch[:40]!r}") from exc
     return dt.datetime(content.booklet.year, 1, 1, tzinfo=dt.UTC)
 
 
 def resolve_icc(project: Project, icc: Path | None) -> Path:
+    """The output-intent profile: a file LittleCMS reads as a CMYK output (printer) profile."""
+    from PIL import ImageCms
+
     path = (icc or project.root / DEFAULT_ICC).resolve()
-    if not path.is_file():
-        raise BookletError(f"{path}: ICC profile not found")
-    with path.open("rb") as handle:
-        header = handle.read(20)
-    if header[16:20] != b"CMYK":
-        raise BookletError(f"{path}: not a CMYK ICC profile (colour space {header[16:20]!r})")
+    try:
+        data = read_bounded(path, limits.ICC_FILE_BYTES)
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    except Unreadable as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"ICC profile {exc}")]) from exc
+    except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"not an ICC profile LittleCMS can read: "
+                                    f"{exc}")]) from exc
+    if profile.xcolor_space.strip() != "CMYK" or profile.device_class != "prtr":
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, "not a CMYK output profile (it is a "
+                                    f"{profile.xcolor_space.strip()} '{profile.device_class}' profile; "
+                                    "the output intent needs CMYK 'prtr')")])
     return path
 
 
 def load_palette(project: Project) -> dict[str, list[float]]:
     path = project.layouts / "palette.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    bad = [name for name, cmyk in data.items()
-           if not (isinstance(cmyk, list) and len(cmyk) == 4 and all(0 <= v <= 100 for v in cmyk))]
+    bad = [name for name, cmyk in data.items() if not (isinstance(cmyk, list) and len(cmyk) == 4 and all(
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 100 for v in cmyk))]
     if bad:
         raise BookletError(f"{path}: colours must be [C, M, Y, K] in percent: {', '.join(bad)}")
     return data
@@ -267,6 +280,8 @@ def compose(
         colours=css_colours(project, variant, icc, edition),
         properties=properties,
         font_faces=faces,
+        # the output intent, composed here so that it is the profile the build was given (--icc)
+        color_profile=icc.as_uri() if variant == "print" else None,
         base_href=(project.layouts.as_uri() + "/"),
         date=date.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )

@@ -7,18 +7,21 @@ and a selection of wishes; everything it leaves out comes from the default bookl
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from . import limits
 from .errors import BookletError, Problems
-from .fields import INVALID
-from .load import Project
-from .schema import Edition, Wish
+from .fields import INVALID, Located
+from .load import Project, Unreadable, read_bounded
+from .schema import SLUG, Edition, Wish
 from .validate import Content, read_record
 
 EDITIONS_DIR = "editions"
@@ -34,6 +37,7 @@ class EditionSpec:
     folder: Path
     data: Edition
     wishes: tuple[Wish, ...]
+    texts: tuple[Located, ...] = ()  # its texts with their lines, for the font check
 
 
 def edition_folder(project: Project, slug: str) -> Path:
@@ -45,22 +49,33 @@ def edition_slugs(project: Project) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "edition.yaml").is_file()) if root.is_dir() else []
 
 
+def check_slug(slug: str) -> None:
+    if len(slug) > limits.SLUG_CHARS or not re.fullmatch(SLUG, slug):
+        shown = slug if len(slug) <= limits.SLUG_CHARS else slug[:limits.SLUG_CHARS] + "…"
+        raise BookletError(f"edition '{shown}': a slug is lower-case letters, digits and dashes, "
+                           f"at most {limits.SLUG_CHARS} characters")
+
+
 def load_edition(project: Project, slug: str, content: Content, problems: Problems) -> EditionSpec | None:
     """Validate one edition against the schema, its assets and the content it selects."""
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-        raise BookletError(f"edition '{slug}': a slug is lower-case letters, digits and dashes")
+    check_slug(slug)
     folder = edition_folder(project, slug)
     if not (folder / "edition.yaml").is_file():
         known = ", ".join(edition_slugs(project)) or "none"
         raise BookletError(f"edition '{slug}' not found in source/{EDITIONS_DIR}/ (editions: {known})")
+    if not folder.resolve().is_relative_to(project.root):  # a link out of the project
+        problems.add(folder, 0, f"is a link to {folder.resolve()}, outside the project: booklet reads only "
+                     "the project's own files")
+        return None
     path = folder / "edition.yaml"
-    data = read_record(path, Edition, problems)
+    texts: list[Located] = []
+    data = read_record(path, Edition, problems, folder, texts)
     if data is INVALID:
         return None
     if data.logo is not None:
         check_logo(path, data.logo, problems)
     wishes = select_wishes(path, data, content, problems)
-    return None if problems else EditionSpec(slug, folder, data, wishes)
+    return None if problems else EditionSpec(slug, folder, data, wishes, tuple(texts))
 
 
 def select_wishes(path: Path, data: Edition, content: Content, problems: Problems) -> tuple[Wish, ...]:
@@ -80,17 +95,36 @@ def select_wishes(path: Path, data: Edition, content: Content, problems: Problem
 
 
 def check_logo(path: Path, logo, problems: Problems) -> None:
-    """A raster logo has the pixels for 300 dpi at its printed width; an SVG refers to nothing outside."""
+    """A raster logo has the pixels for 300 dpi at its printed width, and not so many that
+    converting it would take gigabytes; an SVG refers to nothing outside and its colours
+    can be converted to CMYK."""
+    try:
+        data = read_bounded(logo.path, limits.LOGO_FILE_BYTES, logo.path.parent)
+    except Unreadable as exc:
+        problems.add(path, logo.line, f"logo {logo.path.name} {exc}")
+        return
     if logo.path.suffix.lower() == ".svg":
-        check_svg(path, logo, problems)
+        check_svg(path, logo, data, problems)
         return
     try:
-        with Image.open(logo.path) as image:
-            image.verify()
-        with Image.open(logo.path) as image:
-            width = image.width
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        with warnings.catch_warnings():  # the size is judged here, against our own limit
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size  # from the header: nothing decompressed yet
+                if width * height <= limits.LOGO_PIXELS:
+                    image.verify()
+    except Image.DecompressionBombError as exc:  # so large that Pillow will not even open it
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        width, height = (int(found[1]) if found else limits.LOGO_PIXELS + 1), 1
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         problems.add(path, logo.line, f"logo {logo.path.name} cannot be read as an image: {exc}")
+        return
+    if width * height > limits.LOGO_PIXELS:
+        size = f" ({width:,} × {height:,} px)" if height > 1 else ""
+        problems.add(path, logo.line, f"logo {logo.path.name} has {width * height:,} pixels{size}; at most "
+                     f"{limits.LOGO_PIXELS:,} "
+                     f"pixels (30 mm at {PRINT_DPI} dpi needs {round(LOGO_WIDTH_MM / 25.4 * PRINT_DPI)} px "
+                     "across)")
         return
     needed = round(LOGO_WIDTH_MM / 25.4 * PRINT_DPI)
     if width < needed:
@@ -99,26 +133,97 @@ def check_logo(path: Path, logo, problems: Problems) -> None:
                      f"printed width of {LOGO_WIDTH_MM} mm; print needs {PRINT_DPI} dpi ({needed} px)")
 
 
-def check_svg(path: Path, logo, problems: Problems) -> None:
+# Properties that take a colour, in attributes, style attributes and <style> sheets alike.
+SVG_PAINT = re.compile(r"(?<![\w-])(fill|stroke|stop-color|flood-color|lighting-color|color)\s*[:=]\s*"
+                       r"[\"']?\s*([^;\"'}>!]*)")
+# Paint that is no colour; a url() is judged as a reference (above), not as a colour.
+SVG_NO_COLOUR = re.compile(r"(none|transparent|inherit|currentcolor|url\([^)]*\)(\s+\w+)?)?\s*", re.I)
+
+
+def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
+    from .colour import NAMED, SVG_COLOUR
+
+    def problem(message: str) -> None:
+        problems.add(path, logo.line, f"logo {logo.path.name} {message}")
+
     try:
-        root = ET.parse(logo.path).getroot()
-    except (ET.ParseError, OSError) as exc:
-        problems.add(path, logo.line, f"logo {logo.path.name} is not a readable SVG: {exc}")
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        problem(f"is not a readable SVG: {exc}")
         return
     if not root.tag.endswith("svg"):
-        problems.add(path, logo.line, f"logo {logo.path.name} is not an SVG (root element <{root.tag}>)")
+        problem(f"is not an SVG (root element <{root.tag}>)")
     for element in root.iter():
         for name, value in element.attrib.items():
             outside = name.endswith("href") and not value.startswith("#")
             if outside or ("url(" in value and "url(#" not in value):
-                problems.add(path, logo.line, f"logo {logo.path.name} refers to an outside resource "
-                             f"({value!r}); a logo must be self-contained")
+                problem(f"refers to an outside resource ({value!r}); a logo must be self-contained")
+        sheet = element.text or "" if element.tag.endswith("style") else ""
+        if "@import" in sheet or re.search(r"url\(\s*(?![\s\"']*#)", sheet):
+            problem("refers to an outside resource in its <style> (@import or url()); a logo must be "
+                    "self-contained")
+    try:
+        drawn = svg_elements(root)
+    except SvgTooDeep:
+        problem(f"nests elements more than {limits.SVG_DEPTH} deep")
+        return
+    except SvgCycle:
+        problem("has a <use> that refers to an element containing it")
+        return
+    if drawn > limits.SVG_ELEMENTS:
+        problem(f"draws {drawn:,} elements once its <use> references are expanded; at most "
+                f"{limits.SVG_ELEMENTS:,}")
+        return
+    text = data.decode("utf-8", "replace")
+    if (count := sum(1 for _ in SVG_COLOUR.finditer(text))) > limits.SVG_COLOURS:
+        problem(f"holds {count:,} colour values; at most {limits.SVG_COLOURS:,} (each is converted to CMYK)")
+        return
+    unconvertible = sorted({value.strip() for _, value in SVG_PAINT.findall(text)
+                            if not (SVG_NO_COLOUR.fullmatch(value) or value.strip() in NAMED
+                                    or SVG_COLOUR.fullmatch(value.strip()))})
+    if unconvertible:
+        problem(f"uses colours print cannot convert to CMYK ({', '.join(map(repr, unconvertible[:5]))}): "
+                "give them as #rrggbb, #rgb, rgb(r, g, b), black or white")
+
+
+class SvgCycle(Exception):
+    pass
+
+
+class SvgTooDeep(Exception):
+    pass
+
+
+def svg_elements(root: ET.Element) -> int:
+    """How many elements the SVG draws, each <use> counted as what it refers to (memoised, so
+    the count itself is quick however large it is)."""
+    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+    counted: dict[int, int] = {}
+    open_: set[int] = set()
+
+    def count(element: ET.Element, depth: int) -> int:
+        if id(element) in counted:
+            return counted[id(element)]
+        if id(element) in open_:
+            raise SvgCycle
+        if depth > limits.SVG_DEPTH:
+            raise SvgTooDeep
+        open_.add(id(element))
+        total = 1 + sum(count(child, depth + 1) for child in element)
+        if element.tag.endswith("}use") or element.tag == "use":
+            ref = next((v for n, v in element.attrib.items() if n.endswith("href")), "")
+            target = ids.get(ref[1:]) if ref.startswith("#") else None
+            total += count(target, depth + 1) if target is not None else 0
+        open_.discard(id(element))
+        counted[id(element)] = total
+        return total
+
+    return count(root, 0)
 
 
 def scaffold_edition(project: Project, slug: str, name: str) -> Path:
     """A new edition folder from layouts/edition-template/, with the name filled in."""
-    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
-        raise BookletError(f"edition '{slug}': a slug is lower-case letters, digits and dashes")
+    check_slug(slug)
     folder = edition_folder(project, slug)
     if folder.exists():
         raise BookletError(f"{folder} exists already")
@@ -140,11 +245,13 @@ def logo_for(project: Project, edition: EditionSpec | None, variant: str, icc: P
     source = edition.data.logo.path
     if variant != "print":
         return source
+    from . import colour
     from .colour import image_to_cmyk, svg_to_cmyk
     from .finish import write_atomic
 
-    data = source.read_bytes()
-    digest = hashlib.sha256(data + icc.read_bytes()).hexdigest()[:16]
+    data = read_bounded(source, limits.LOGO_FILE_BYTES)  # checked by check_logo; a file may change
+    converter = Path(colour.__file__).read_bytes()  # a cached copy made by other code is not reused
+    digest = hashlib.sha256(data + icc.read_bytes() + converter).hexdigest()[:16]
     svg = source.suffix.lower() == ".svg"
     target = logo_cache(project) / f"{edition.slug}-{digest}{'.svg' if svg else '.jpg'}"
     if not target.is_file():
@@ -168,9 +275,9 @@ def font_faces(edition: EditionSpec | None) -> list[dict[str, str]]:
     faces = [("400", "normal", family.regular), ("400", "italic", family.italic),
              ("600", "normal", family.semibold or family.bold), ("700", "normal", family.bold),
              ("700", "italic", family.bold_italic or family.italic)]
-    return [{"family": EDITION_SANS, "weight": weight, "style": style, "src": asset.path.as_uri()}
-            for weight, style, asset in faces]
+    return [{"family": EDITION_SANS, "weight": weight, "style": style, "src": asset.path.as_uri(),
+             "path": asset.path} for weight, style, asset in faces]
 
 
 def font_files(edition: EditionSpec | None) -> list[Path]:
-    return sorted({Path(face["src"].removeprefix("file://")) for face in font_faces(edition)})
+    return sorted({face["path"] for face in font_faces(edition)})

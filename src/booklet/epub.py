@@ -17,7 +17,7 @@ from pathlib import Path
 from .compose import SLUG
 from .cover import cover_svg
 from .errors import BookletError
-from .finish import write_atomic
+from .finish import check_targets, write_atomic
 from .reflow import Source, assets, check_text, outline, prepare
 
 log = logging.getLogger(__name__)
@@ -116,8 +116,9 @@ def build_epub(root: Path | str, edition: str | None = None, output: Path | None
     """Write the EPUB of the booklet or an edition (to ``output``, or by its default name in
     ``folder`` or dist/); returns its path."""
     source = prepare(root, edition)
-    data = zipped(book(source), source)
     target = output or default_output(source, folder)
+    check_targets([target], source.inputs)
+    data = zipped(book(source), source)
     write_atomic(data, target)
     log.info("wrote %s (%d bytes)", target, len(data))
     return target

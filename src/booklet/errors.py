@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+# Control characters (ESC, BEL, NUL, ...) and the bidirectional overrides: echoed raw, a file
+# name or a value could move the cursor, ring, retitle the terminal or reorder what it shows.
+UNPRINTABLE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` safe for a terminal: every control character shown as an escape (\\x1b)."""
+    return UNPRINTABLE.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +28,7 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
+        return printable(f"{where}: {self.message}")
 
 
 class BookletError(click.ClickException):
@@ -47,12 +57,15 @@ class Problems:
         self.items.append(Problem(self.display(file), line, message))
 
     def display(self, file: Path | str) -> str:
+        """The file as the user named it, relative to the project (a link is named, not
+        where it leads)."""
         path = Path(file)
         if self.root is not None:
-            try:
-                return str(path.resolve().relative_to(self.root.resolve()))
-            except ValueError:
-                pass
+            for candidate in (path.absolute(), path.resolve()):
+                try:
+                    return str(candidate.relative_to(self.root.resolve()))
+                except ValueError:
+                    pass
         return str(file)
 
     def raise_if_any(self) -> None:

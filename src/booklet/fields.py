@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 import yaml
 
+from . import limits
 from .errors import Problems
 
 INVALID = object()  # a value that failed validation; its problem is already recorded
@@ -40,12 +41,32 @@ def line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+def shown(value: object, width: int = 60) -> str:
+    """A user's value quoted in a message, cut short: a message is one readable line."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A text of the content and where it stands, so a later check (the fonts') can name it."""
+
+    file: Path
+    line: int
+    text: str
+
+
 @dataclass
 class Context:
-    """Where validation is: the file and the shared problem list."""
+    """Where validation is: the file, the shared problem list, and (if given) a list that
+    collects every text with its line."""
 
     file: Path
     problems: Problems
+    texts: list[Located] | None = None
 
     def error(self, node: yaml.Node | None, message: str) -> object:
         self.problems.add(self.file, line_of(node) if node is not None else 0, message)
@@ -68,22 +89,34 @@ class Field:
 
 
 class Text(Field):
-    """A non-empty string; runs of white space are folded to one space."""
+    """A non-empty string of at most ``maximum`` characters and no control characters;
+    runs of white space are folded to one space."""
 
-    def __init__(self, doc: str, *, pattern: str | None = None, optional: bool = False):
+    def __init__(self, doc: str, *, pattern: str | None = None, optional: bool = False,
+                 maximum: int = limits.TEXT_CHARS):
         super().__init__(doc, optional=optional)
         self.pattern = re.compile(pattern) if pattern else None
+        self.maximum = maximum
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-            return ctx.error(node, f"'{self.name}' must be text, not {describe(node)}")
+            return ctx.error(node, f"'{self.name}' must be text, not {describe(node)} ({shown(node.value)})"
+                             if isinstance(node, yaml.ScalarNode) else
+                             f"'{self.name}' must be text, not {describe(node)}")
+        if len(node.value) > self.maximum:
+            return ctx.error(node, f"'{self.name}' has {len(node.value):,} characters; at most "
+                             f"{self.maximum:,}")
+        if control := CONTROL.search(node.value):
+            return ctx.error(node, f"'{self.name}' holds a control character (U+{ord(control[0]):04X})")
         value = " ".join(node.value.split())
         if not value:
             return ctx.error(node, f"'{self.name}' must not be empty")
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.error(
-                node, f"'{self.name}' must match {self.pattern.pattern}, not {value!r}"
+                node, f"'{self.name}' must match {self.pattern.pattern}, not {shown(value)}"
             )
+        if ctx.texts is not None:
+            ctx.texts.append(Located(ctx.file, line_of(node), value))
         return value
 
 
@@ -96,7 +129,10 @@ class Integer(Field):
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
-            return ctx.error(node, f"'{self.name}' must be a whole number, not {describe(node)}")
+            return ctx.error(node, f"'{self.name}' must be a whole number, not {describe(node)}"
+                             + (f" ({shown(node.value)})" if isinstance(node, yaml.ScalarNode) else ""))
+        if len(node.value) > 18:  # int() of thousands of digits is slow; no bound here is that wide
+            return ctx.error(node, f"'{self.name}' must be from {self.minimum} to {self.maximum}")
         value = int(node.value)
         if not self.minimum <= value <= self.maximum:
             return ctx.error(
@@ -114,7 +150,7 @@ class ListOf(Field):
         item: Field,
         *,
         minimum: int = 1,
-        maximum: int | None = None,
+        maximum: int = limits.LIST_ITEMS,
         optional: bool = False,
     ):
         super().__init__(doc, optional=optional)
@@ -132,7 +168,7 @@ class ListOf(Field):
         if count < self.minimum:
             what = "must not be empty" if count == 0 else f"needs at least {self.minimum} items"
             return ctx.error(node, f"'{self.name}' {what}")
-        if self.maximum is not None and count > self.maximum:
+        if count > self.maximum:
             return ctx.error(node, f"'{self.name}' has {count} items; at most {self.maximum}")
         values = [self.item.convert(child, ctx) for child in node.value]
         return INVALID if any(v is INVALID for v in values) else values
@@ -163,8 +199,8 @@ class OneOf(Field):
         if not isinstance(node, yaml.MappingNode) or len(node.value) != 1:
             return ctx.error(node, f"a block is a mapping with one key ({allowed})")
         key_node, value_node = node.value[0]
-        if key_node.value not in self.kinds:
-            return ctx.error(key_node, f"unknown block '{key_node.value}'; expected one of {allowed}")
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.value not in self.kinds:
+            return ctx.error(key_node, f"unknown block {shown(key_node.value)}; expected one of {allowed}")
         value = self.kinds[key_node.value].convert(value_node, ctx)
         return INVALID if value is INVALID else Block(key_node.value, value)
 
@@ -205,11 +241,13 @@ class Record:
         given: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = key_node.value
-            if key in given:
+            if not isinstance(key_node, yaml.ScalarNode):
+                ctx.error(key_node, f"a key must be text, not {describe(key_node)}")
+            elif key in given:
                 ctx.error(key_node, f"duplicate key '{key}'")
             elif key not in cls.fields:
                 known = ", ".join(cls.fields)
-                ctx.error(key_node, f"unknown key '{key}' (expected one of: {known})")
+                ctx.error(key_node, f"unknown key {shown(key)} (expected one of: {known})")
             else:
                 given[key] = value_node
         values: dict[str, Any] = {"line": line_of(node)}
@@ -230,12 +268,18 @@ class Cmyk(Field):
     """A colour as [C, M, Y, K] in percent."""
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
-        ok = isinstance(node, yaml.SequenceNode) and len(node.value) == 4 and all(
-            isinstance(v, yaml.ScalarNode) and v.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
-            and 0 <= float(v.value) <= 100 for v in node.value)
-        if not ok:
-            return ctx.error(node, f"colour '{self.name}' must be [C, M, Y, K], each 0 to 100 (percent)")
+        expected = f"colour '{self.name}' must be [C, M, Y, K], each 0 to 100 (percent)"
+        if not (isinstance(node, yaml.SequenceNode) and len(node.value) == 4):
+            return ctx.error(node, expected)
+        for value in node.value:
+            number = isinstance(value, yaml.ScalarNode) and value.tag in NUMBER_TAGS
+            if not (number and 0 <= float(value.value) <= 100):
+                what = shown(value.value) if isinstance(value, yaml.ScalarNode) else describe(value)
+                return ctx.error(value, f"{expected}, not {what}")
         return [float(v.value) for v in node.value]
+
+
+NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 class Srgb(Field):
@@ -260,8 +304,8 @@ class MapOf(Field):
         values, ok = {}, True
         for key_node, value_node in node.value:
             key = key_node.value
-            if key not in self.names:
-                ok = ctx.error(key_node, f"unknown {self.name} name '{key}' (expected one of: "
+            if not isinstance(key_node, yaml.ScalarNode) or key not in self.names:
+                ok = ctx.error(key_node, f"unknown {self.name} name {shown(key)} (expected one of: "
                                f"{', '.join(self.names)})") is None
                 continue
             self.item.name = key
@@ -276,7 +320,7 @@ class WishKey(Field):
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         kinds = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:str")
-        if isinstance(node, yaml.ScalarNode) and node.tag in kinds:
+        if isinstance(node, yaml.ScalarNode) and node.tag in kinds and len(node.value) <= limits.SLUG_CHARS:
             return (str(node.value), line_of(node))
         return ctx.error(node, "a wish is named by its number or slug")
 
@@ -287,17 +331,22 @@ URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 class AssetPath(Field):
     """A file inside the edition's own folder: no absolute paths, no '..', no URLs."""
 
-    def __init__(self, doc: str, *, suffixes: tuple[str, ...], optional: bool = False, shared: str = ""):
+    def __init__(self, doc: str, *, suffixes: tuple[str, ...], optional: bool = False, shared: str = "",
+                 max_bytes: int = limits.ASSET_FILE_BYTES):
         super().__init__(doc, optional=optional)
         self.suffixes = suffixes
         self.shared = shared  # a project folder the value may also name, e.g. "fonts"
+        self.max_bytes = max_bytes
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value:
             return ctx.error(node, f"'{self.name}' must be a file name")
         value = node.value.strip()
+        if len(value) > 255 or CONTROL.search(value):
+            return ctx.error(node, f"'{self.name}' must be a file name, not {shown(value)}")
         if URL_SCHEME.match(value) or value.startswith(("/", "\\", "~")) or ".." in Path(value).parts:
-            return ctx.error(node, f"'{self.name}' must be a file inside the edition's folder, not {value!r}")
+            return ctx.error(node, f"'{self.name}' must be a file inside the edition's folder, "
+                             f"not {shown(value)}")
         folder = ctx.file.parent.resolve()
         if self.shared and Path(value).parts[0] == self.shared and not (folder / value).is_file():
             folder = folder.parents[2] / self.shared  # source/editions/<slug>/ -> the project's folder
@@ -307,8 +356,11 @@ class AssetPath(Field):
             return ctx.error(node, f"'{self.name}' leads outside the edition's folder: {value!r}")
         if path.suffix.lower() not in self.suffixes:
             return ctx.error(node, f"'{self.name}' must be one of {', '.join(self.suffixes)}, not {value!r}")
-        if not path.is_file():
+        if not path.is_file():  # a regular file: not a folder, device or pipe
             return ctx.error(node, f"'{self.name}' file not found: {value}")
+        if (size := path.stat().st_size) > self.max_bytes:
+            return ctx.error(node, f"'{self.name}' {path.name} is {size / limits.MB:.1f} MB; at most "
+                             f"{self.max_bytes / limits.MB:.0f} MB")
         return Asset(path, line_of(node))
 
 

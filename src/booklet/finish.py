@@ -1,20 +1,25 @@
-"""Finish stage: PDF metadata, output intent, viewer settings, and an atomic write."""
+"""Finish stage: crop marks, PDF metadata, output intent, viewer settings, and an atomic write."""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
+import stat
 import tempfile
+import time
 import uuid
 import zlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pydyf
 from weasyprint import Document
 
-from .errors import BookletError
+from . import limits
+from .errors import BookletError, printable
 from .render import PDF_OPTIONS, weasyprint_warnings_fail
 
 # The printing condition of layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc (see its README).
@@ -27,17 +32,41 @@ FOGRA39 = {
 }
 
 
-def make_finisher(variant: str, icc_is_default: bool, seed: bytes, cache: Path | None = None):
+MM = 72 / 25.4
+# The slug, beyond the bleed on every side, holds the marks: 5 mm is a 4 mm mark kept 0.5 mm clear
+# of the BleedBox (not even a stroke's end in the bleed) and 0.5 mm clear of the sheet's edge
+# (which a RIP may clip), and the page stays small (164 × 226 mm) for a shop's imposition sheet.
+SLUG = 5 * MM
+MARK_GAP = 0.5 * MM
+MARK_LENGTH = 4 * MM
+MARK_WIDTH = 0.25  # points: a hairline, as crop marks are
+REGISTRATION = b"1 1 1 1 K"  # all four inks, so a mark shows on every plate
+
+
+def output_intent(icc: Path, default: bool) -> dict[str, str]:
+    """The output intent's printing condition: FOGRA39's for our profile; for a print shop's
+    own, "Custom" described by the profile's own description (as PDF/X asks of a condition
+    outside the ICC registry)."""
+    if default:
+        return FOGRA39
+    from PIL import ImageCms
+
+    description = " ".join(ImageCms.getProfileDescription(str(icc)).split()) or icc.name
+    return {"OutputConditionIdentifier": "Custom", "OutputCondition": description, "Info": description}
+
+
+def make_finisher(variant: str, intent: dict[str, str], seed: bytes, cache: Path | None = None,
+                  marks: str = "none"):
     """Post-process the pydyf PDF before it is written (WeasyPrint's finisher hook)."""
 
     def finish(document: Document, pdf: pydyf.PDF) -> None:
         if variant == "print":
-            _registration_crop_marks(pdf)
+            if marks == "crop":
+                _crop_marks(pdf)
             _precompressed_profile(pdf, cache)
-            intent = pdf.catalog["OutputIntents"][0]
-            if icc_is_default:
-                for key, value in FOGRA39.items():
-                    intent[key] = pydyf.String(value)
+            output = pdf.catalog["OutputIntents"][0]
+            for key, value in intent.items():
+                output[key] = pydyf.String(value)
         else:
             pdf.catalog["PageLayout"] = "/TwoPageRight"
             pdf.catalog["PageMode"] = "/UseOutlines"
@@ -47,15 +76,43 @@ def make_finisher(variant: str, icc_is_default: bool, seed: bytes, cache: Path |
     return finish
 
 
-def _registration_crop_marks(pdf: pydyf.PDF) -> None:
-    """WeasyPrint draws crop marks as DeviceRGB black; a PDF/X file wants them in CMYK, and a
-    print shop in registration colour (all four inks), so they show on every plate."""
-    for obj in pdf.objects:
-        if isinstance(obj, pydyf.Stream) and obj.extra.get("Subtype") == "/Form":
-            parts = [p if isinstance(p, bytes) else str(p).encode() for p in obj.stream]
-            if any(b"0 0 0 RG" in p for p in parts):
-                obj.stream = [p.replace(b"0 0 0 RG", b"1 1 1 1 K").replace(b"0 0 0 rg", b"0 0 0 0 k")
-                              for p in parts]
+def _crop_marks(pdf: pydyf.PDF) -> None:
+    """Grow each page's MediaBox by the slug and draw the eight crop marks in it, last, so no
+    page content covers them (WeasyPrint's own `marks: crop` draws them first, inside the bleed,
+    where a bleeding band or cover paints over them). TrimBox and BleedBox stay as they are."""
+    for number in pdf.pages["Kids"][::3]:  # Kids is [number, 0, "R", ...]
+        page = pdf.objects[number]
+        trim, bleed = _box(page["TrimBox"]), _box(page["BleedBox"])
+        page["MediaBox"] = pydyf.Array(_num(v) for v in (bleed[0] - SLUG, bleed[1] - SLUG,
+                                                           bleed[2] + SLUG, bleed[3] + SLUG))
+        contents = pdf.objects[int(page["Contents"].split()[0])]
+        # WeasyPrint's stream starts with a bare `cm` (its y-down space): q … Q puts the marks
+        # back in the default space and state
+        contents.stream.insert(0, b"q")
+        contents.stream.append(b"Q\n" + _marks_ops(trim, bleed))
+
+
+def _box(values) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _num(value: float) -> float:
+    return round(value, 6)  # as WeasyPrint writes its boxes; no float noise in the bytes
+
+
+def _marks_ops(trim: tuple[float, ...], bleed: tuple[float, ...]) -> bytes:
+    """Eight strokes on the trim lines, each from MARK_GAP outside the BleedBox outwards."""
+    x0, y0, x1, y1 = trim
+    left, right = bleed[0] - MARK_GAP, bleed[2] + MARK_GAP
+    bottom, top = bleed[1] - MARK_GAP, bleed[3] + MARK_GAP
+    lines = []
+    for y in (y0, y1):  # on the bottom and top trim lines, out to the left and to the right
+        lines += [(left, y, left - MARK_LENGTH, y), (right, y, right + MARK_LENGTH, y)]
+    for x in (x0, x1):  # on the left and right trim lines, down and up
+        lines += [(x, bottom, x, bottom - MARK_LENGTH), (x, top, x, top + MARK_LENGTH)]
+    path = "\n".join(f"{a:.3f} {b:.3f} m {c:.3f} {d:.3f} l" for a, b, c, d in lines)
+    return b"q " + REGISTRATION + f" {MARK_WIDTH:g} w 0 J [] 0 d\n{path}\nS\nQ".encode()
 
 
 def _precompressed_profile(pdf: pydyf.PDF, cache: Path | None) -> None:
@@ -79,7 +136,7 @@ def _deflated(raw: bytes, cache: Path | None) -> bytes:
     packer = zlib.compressobj(level=9)  # as pydyf does, so the PDF's bytes are unchanged
     data = packer.compress(raw) + packer.flush()
     if path is not None:
-        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        with contextlib.suppress(OSError, BookletError):  # a cache that cannot be written only costs time
             write_atomic(data, path)
     return data
 
@@ -95,28 +152,107 @@ def _fix_document_id(pdf: pydyf.PDF, seed: bytes) -> None:
     stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
 
 
+def check_targets(targets: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
+    """Before anything is rendered or written: each output is a new path or a regular file
+    (never a folder, device or pipe, which a rename would replace), none lies in ``inputs``
+    (the project's own folders and files), and no two are the same."""
+    seen: dict[Path, Path] = {}
+    for target in targets:
+        real = target.resolve()
+        if any(real == given or real.is_relative_to(given) for given in map(Path.resolve, inputs)):
+            raise BookletError(printable(f"{target}: is one of the build's own inputs (source/, layouts/, "
+                                         "fonts/ or the profile): refused as an output"))
+        if real in seen:
+            raise BookletError(printable(f"{target}: named for two outputs (the PDF and the HTML); one "
+                                         "would overwrite the other"))
+        seen[real] = target
+        try:
+            mode = os.lstat(target).st_mode
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise BookletError(printable(f"{target}: cannot be written: {exc.strerror}")) from exc
+        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+            raise BookletError(printable(f"{target}: exists and is not a regular file (a folder, device or "
+                                         "pipe): refused as an output"))
+
+
 def write_atomic(data: bytes, target: Path) -> None:
     """Write next to the target and rename over it: a failure leaves the old file intact."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    write_atomic_all([(data, target)])
+
+
+def write_atomic_all(outputs: Sequence[tuple[bytes, Path]]) -> None:
+    """Write every output to a temporary file beside it, then rename them all: a failure
+    while writing (a full disk, a folder that cannot be written) replaces none of them."""
+    check_targets([target for _, target in outputs])
+    with contextlib.ExitStack() as stack:
+        temps = [stack.enter_context(_temporary(data, target)) for data, target in outputs]
+        for tmp, (_, target) in zip(temps, outputs, strict=True):
+            os.replace(tmp, target)
+
+
+@contextlib.contextmanager
+def _temporary(data: bytes, target: Path) -> Iterator[Path]:
+    """A temporary file beside ``target`` holding ``data``, locked while it exists (see
+    remove_stale_temporaries); removed again unless it was renamed."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise BookletError(printable(f"{target}: cannot be written: {exc.strerror or exc}")) from exc
+    tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # held until the file is renamed or removed
             handle.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, target)
+            handle.flush()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
+            yield tmp
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise BookletError(printable(f"{target}: cannot be written: {exc.strerror or exc}")) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-def pdf_bytes(document: Document, variant: str, icc_is_default: bool, seed: bytes,
-              cache: Path | None = None) -> bytes:
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove what a killed build left of an earlier write of ``target``: a temporary file
+    nobody holds a lock on any more (a writer holds one from the moment it creates the file
+    until it renames it, and the kernel drops the lock of a process that dies), and older
+    than limits.STALE_TEMP_SECONDS (so the instant between a writer's creating the file and
+    taking its lock is never mistaken for abandonment). A concurrent build's temporary file
+    is always locked, so it is never removed."""
+    removed = []
+    now = time.time()
+    for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - tmp.lstat().st_mtime < limits.STALE_TEMP_SECONDS or not tmp.is_file():
+                continue
+            fd = os.open(tmp, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its writer is alive
+                tmp.unlink()
+                removed.append(tmp)
+            finally:
+                os.close(fd)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def pdf_bytes(document: Document, variant: str, intent: dict[str, str], seed: bytes,
+              cache: Path | None = None, marks: str = "none") -> bytes:
     try:
         with weasyprint_warnings_fail():
             return document.write_pdf(
-                finisher=make_finisher(variant, icc_is_default, seed, cache),
+                finisher=make_finisher(variant, intent, seed, cache, marks),
                 **PDF_OPTIONS[variant],
             )
     except OSError as exc:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from struct import error as struct_error
 
-from fontTools.ttLib import TTFont
+from fontTools.ttLib import TTFont, TTLibError
 
 from .errors import Problems
+from .fields import Located
 
 FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
 DESCRIPTOR = re.compile(r"([a-z-]+)\s*:\s*([^;]+)")
@@ -51,19 +54,52 @@ def declared_fonts(css_file: Path) -> list[Path]:
 @lru_cache(maxsize=32)
 def _cmap(path: Path) -> frozenset[int]:
     with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+        return frozenset(font.getBestCmap() or ())
 
 
-def check_fonts(css_file: Path, text: str, problems: Problems, extra: list[Path] = ()) -> None:
-    """Each declared face (and an edition's own) exists, and covers every character of the
-    text (no fallback)."""
-    needed = {ord(c) for c in text if not c.isspace() and c != "\u00ad"}
+def _needed(text: str) -> set[int]:
+    return {ord(c) for c in text if not c.isspace() and c != "\u00ad"}
+
+
+def _faces(css_file: Path, extra: Iterable[Path], problems: Problems) -> dict[Path, frozenset[int]]:
+    """Each declared face (and an edition's own) that exists and reads, with its characters."""
+    faces = {}
     for path in [*declared_fonts(css_file), *extra]:
         if not path.is_file():
             problems.add(css_file, 0, f"font file is missing: {path.name} (expected in fonts/)")
             continue
-        missing = sorted(needed - _cmap(path))
-        if missing:
-            chars = ", ".join(f"'{chr(c)}' (U+{c:04X})" for c in missing[:8])
-            problems.add(css_file, 0, f"{path.name} has no glyph for {chars}: add a font that has "
-                         "them to fonts/ or change the text")
+        try:
+            faces[path] = _cmap(path)
+        except (TTLibError, OSError, KeyError, ValueError, AssertionError, struct_error) as exc:
+            problems.add(path, 0, f"cannot be read as a font: {exc}")
+    return faces
+
+
+def _lacking(needed: set[int], faces: dict[Path, frozenset[int]]) -> str:
+    """What ``needed`` lacks, as «'☃' (U+2603) in FontA.ttf, FontB.ttf», or ''."""
+    missing = sorted({c for cmap in faces.values() for c in needed - cmap})
+    if not missing:
+        return ""
+    chars = ", ".join(f"'{chr(c)}' (U+{c:04X})" for c in missing[:8])
+    more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+    names = sorted(path.name for path, cmap in faces.items() if needed - cmap)
+    return f"{chars}{more} in {', '.join(names[:3])}{' …' if len(names) > 3 else ''}"
+
+
+def check_glyphs(css_file: Path, texts: Iterable[Located], problems: Problems,
+                 extra: Iterable[Path] = ()) -> None:
+    """Every text of the content is in every face (no fallback): a character that is not is
+    named at the file and line of the text that uses it, once per text."""
+    faces = _faces(css_file, extra, problems)
+    for located in texts:
+        if lacking := _lacking(_needed(located.text), faces):
+            problems.add(located.file, located.line, f"the fonts have no glyph for {lacking}: use fonts "
+                         "that have them (fonts/, or the edition's type_family) or change the text")
+
+
+def check_fonts(css_file: Path, text: str, problems: Problems, extra: Iterable[Path] = ()) -> None:
+    """The same for the composed text as a whole (the templates' own words too), as one problem."""
+    faces = _faces(css_file, extra, problems)
+    if lacking := _lacking(_needed(text), faces):
+        problems.add(css_file, 0, f"the fonts have no glyph for {lacking}: add a font that has them to "
+                     "fonts/ or change the text")

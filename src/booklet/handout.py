@@ -40,7 +40,7 @@ def default_output(job: Job, wish: Wish, layout: str) -> Path:
 
 
 def handout(root: Path | str, key: str, edition: str | None = None, layout: str = "a5",
-            variant: str | None = None, output: Path | None = None) -> Result:
+            variant: str | None = None, output: Path | None = None, marks: str | None = None) -> Result:
     """Write one wish as a handout. A5 defaults to the print variant; an A4 sheet is for office
     printers, so it has no bleed and takes the screen variant's geometry and colours."""
     if layout not in LAYOUTS:
@@ -48,8 +48,11 @@ def handout(root: Path | str, key: str, edition: str | None = None, layout: str 
     if layout == "a4" and variant == "print":
         raise BookletError("an A4 sheet is for office printers (no bleed, screen colours): "
                            "use --layout a5 --variant print for a print shop")
+    if layout == "a4" and marks == "crop":
+        raise BookletError("an A4 sheet is for office printers: it has no crop marks "
+                           "(use --layout a5 for a print shop)")
     variant = variant or ("screen" if layout == "a4" else "print")
-    job = prepare(root, variant, edition=edition)
+    job = prepare(root, variant, edition=edition, marks=marks)
     wish = find_wish(job, key)
     job.plan = plan_handout(wish)
     html, document = render(job)
@@ -76,7 +79,7 @@ def side_by_side(data: bytes, title: str) -> bytes:
 
 
 def handout_all(root: Path | str, edition: str | None = None, layout: str = "a5",
-                variant: str | None = None) -> list[Result]:
+                variant: str | None = None, marks: str | None = None) -> list[Result]:
     job = prepare(root, "screen", edition=edition)
     wishes = job.edition.wishes if job.edition else job.content.wishes
-    return [handout(root, str(w.number), edition, layout, variant) for w in wishes]
+    return [handout(root, str(w.number), edition, layout, variant, None, marks) for w in wishes]

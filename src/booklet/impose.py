@@ -34,9 +34,11 @@ from pypdf.generic import (
     NameObject,
 )
 
+from . import limits
 from .build import SLUG
-from .errors import BookletError
+from .errors import BookletError, printable
 from .finish import write_atomic
+from .load import Unreadable, read_bounded
 from .verify import MM
 
 SHEET = (297 * MM, 210 * MM)  # landscape A4, in points
@@ -107,9 +109,9 @@ def two_up(data: bytes, reader: PdfReader, sides: list[tuple[int, int]], *, scal
 
 def _read(source: Path) -> tuple[bytes, PdfReader]:
     try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise BookletError(f"{source}: cannot read the PDF ({exc.strerror or exc})") from exc
+        data = read_bounded(source, limits.PDF_FILE_BYTES)
+    except Unreadable as exc:
+        raise BookletError(printable(f"{source}: cannot read the PDF ({exc})")) from exc
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:

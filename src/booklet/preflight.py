@@ -24,8 +24,10 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, StreamObject
 
+from . import limits
 from .compose import VARIANTS
-from .errors import BookletError
+from .errors import BookletError, printable
+from .load import Unreadable, read_bounded
 
 MM = 72 / 25.4
 A5 = (148 * MM, 210 * MM)
@@ -100,12 +102,14 @@ class Report:
 
 
 def preflight(data: bytes, variant: str, families: set[str] | None = None,
-              saddle_stitched: bool = True) -> Report:
+              saddle_stitched: bool = True, marks: str | None = None) -> Report:
     """Check a PDF as the print or the screen variant of the booklet.
 
     ``families``: the font families the PDF may use (WeasyPrint names a font after its
     @font-face family); None allows any font and only lists them. ``saddle_stitched``: a
     booklet, whose page count must be a multiple of 4 (not a handout's loose sheets).
+    ``marks`` (print): "crop" requires the eight crop marks on every page, "none" bare boxes
+    (MediaBox = BleedBox, no marks); None takes what it finds.
     """
     if variant not in VARIANTS:
         raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
@@ -118,7 +122,7 @@ def preflight(data: bytes, variant: str, families: set[str] | None = None,
     checks.append(_check_fonts(fonts, families))
     if variant == "print":
         checks += [_check_output_intent(reader), _check_pdfx_version(reader), _check_colour(reader, scans),
-                   _check_images(scans), _check_safety_zone(data, reader)]
+                   _check_images(scans), _check_safety_zone(data, reader), _check_marks(reader, scans, marks)]
     else:
         checks.append(_check_accessible(reader))
     return Report(variant, len(reader.pages), checks, fonts)
@@ -162,6 +166,7 @@ def _check_boxes(reader: PdfReader, variant: str) -> Check:
     every = f"all {len(reader.pages)} pages" if len(reader.pages) > 1 else "its page"
     margin = f"{bleed / MM:g} mm bleed" if bleed else "no bleed"
     check = Check("page boxes", f"A5 trim (148 × 210 mm), {margin}, on {every}")
+    slugs = set()  # the MediaBox beyond the BleedBox, where printer's marks go
     for number, page in enumerate(reader.pages, start=1):
         if variant == "print" and "/TrimBox" not in page:
             check.details.append(Finding(number, "no TrimBox: the print shop cannot tell where to cut"))
@@ -182,6 +187,10 @@ def _check_boxes(reader: PdfReader, variant: str) -> Check:
         if not (media[0] <= bleedbox[0] + TOLERANCE and media[1] <= bleedbox[1] + TOLERANCE
                 and media[2] >= bleedbox[2] - TOLERANCE and media[3] >= bleedbox[3] - TOLERANCE):
             check.details.append(Finding(number, f"MediaBox ({_mm(media)}) does not hold the BleedBox"))
+        slugs |= {round((b - m) / MM, 1) for b, m in zip(bleedbox[:2], media[:2], strict=True)}
+        slugs |= {round((m - b) / MM, 1) for b, m in zip(bleedbox[2:], media[2:], strict=True)}
+    if len(slugs) == 1 and slugs != {0}:
+        check.summary = check.summary.replace(", on", f", {slugs.pop():g} mm slug, on")
     return check
 
 
@@ -283,6 +292,17 @@ class Placed:
         return min(self.width / (w / 72), self.height / (h / 72))
 
 
+NOWHERE: Box = (math.inf, math.inf, -math.inf, -math.inf)  # a clip that nothing passes
+
+
+def _clipped(box: Box, clip: Box | None) -> Box | None:
+    """The part of ``box`` inside ``clip`` (None: unclipped); None when nothing is left."""
+    if clip is None:
+        return box
+    x0, y0, x1, y1 = max(box[0], clip[0]), max(box[1], clip[1]), min(box[2], clip[2]), min(box[3], clip[3])
+    return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else None
+
+
 @dataclass
 class _State:
     ctm: Matrix = IDENTITY
@@ -290,20 +310,43 @@ class _State:
     stroke_space: str = "Gray"
     fill_rgb: bool = False
     stroke_rgb: bool = False
+    fill_registration: bool = False  # all four inks at 100 % (or the /All separation)
+    stroke_registration: bool = False
     line_width: float = 1.0
     render_mode: int = 0
+    clip: Box | None = None  # the clipping path's bounds, in page space (None: unclipped)
+
+
+@dataclass(frozen=True)
+class Paint:
+    """One painting operation of a page's content, in the order drawn: what (fill, stroke,
+    image, shading) and the bounds of what it can show, clipped."""
+
+    kind: str
+    box: Box
+    registration: bool = False
+
+    @property
+    def path(self) -> bool:
+        return self.kind in ("fill", "stroke")
 
 
 @dataclass
 class _Scan:
     """What one page's content draws: RGB paint (what, where; None = somewhere on the page),
-    images and the fonts its text uses."""
+    every painting operation in order, images and the fonts its text uses."""
 
     page: int
     rgb: list[tuple[str, Box | None]] = field(default_factory=list)
+    paints: list[Paint] = field(default_factory=list)
     images: list[Placed] = field(default_factory=list)
     fonts: set[str] = field(default_factory=set)
     error: str = ""
+
+    def painted(self, kind: str, box: Box, state: _State, registration: bool = False) -> None:
+        visible = _clipped(box, state.clip)
+        if visible is not None:
+            self.paints.append(Paint(kind, visible, registration))
 
 
 FILL_OPS = {b"f", b"F", b"f*"}
@@ -341,6 +384,7 @@ class _Interpreter:
     def run(self, ops: list, resources: DictionaryObject, state: _State, depth: int = 0) -> None:
         stack: list[_State] = []
         path: list[list[tuple[float, float]]] = []  # subpaths, in page space
+        clipping = False  # W or W*: the path clips once it is painted (usually by n)
         for operands, op in ops:
             if op == b"q":
                 stack.append(replace(state))
@@ -360,9 +404,14 @@ class _Interpreter:
             elif op == b"re" and len(operands) == 4:
                 x, y, w, h = (float(v) for v in operands)
                 path.append([_point(state.ctm, px, py) for px in (x, x + w) for py in (y, y + h)])
+            elif op in (b"W", b"W*"):
+                clipping = True
             elif op in FILL_OPS | STROKE_OPS | BOTH_OPS or op == b"n":
                 self._paint(op, path, state)
-                path = []
+                if clipping:
+                    bounds = _bounds(p for subpath in path for p in subpath)
+                    state.clip = NOWHERE if bounds is None else _clipped(bounds, state.clip) or NOWHERE
+                path, clipping = [], False
             else:
                 self._other(op, operands, resources, state, depth)
 
@@ -371,37 +420,34 @@ class _Interpreter:
         if box is None:
             return
         fills, strokes = op in FILL_OPS | BOTH_OPS, op in STROKE_OPS | BOTH_OPS
+        a, b, c, d, _e, _f = state.ctm
+        half = state.line_width * math.sqrt(abs(a * d - b * c)) / 2  # of the stroke, in page space
         if fills and state.fill_rgb:
             self.scan.rgb.append(("fill", box))
         if strokes and state.stroke_rgb:
-            a, b, c, d, _e, _f = state.ctm
-            half = state.line_width * math.sqrt(abs(a * d - b * c)) / 2
-            self.scan.rgb.append(("stroke", (box[0] - half, box[1] - half, box[2] + half, box[3] + half)))
+            self.scan.rgb.append(("stroke", _grown(box, half)))
+        for subpath in path:  # each on its own: one stroke may draw all eight crop marks
+            part = _bounds(subpath) if len(subpath) > 1 else None
+            if part is not None and fills:
+                self.scan.painted("fill", part, state, state.fill_registration)
+            if part is not None and strokes:
+                self.scan.painted("stroke", _grown(part, half), state, state.stroke_registration)
 
     def _other(self, op: bytes, operands, resources: DictionaryObject, state: _State, depth: int) -> None:
         if op in (b"cs", b"CS") and operands:
-            space = colour_space(operands[0], resources)
-            rgb = space == "RGB"
-            if op == b"cs":
-                state.fill_space, state.fill_rgb = space, rgb
-            else:
-                state.stroke_space, state.stroke_rgb = space, rgb
+            space = "All" if _is_all(operands[0], resources) else colour_space(operands[0], resources)
+            # a separation starts at tint 1: /All is registration colour from the start
+            _set_colour(state, op == b"cs", space, space == "RGB", space == "All")
         elif op in (b"sc", b"scn", b"SC", b"SCN"):
             fill = op in (b"sc", b"scn")
             space = state.fill_space if fill else state.stroke_space
             rgb = space == "RGB"
             if space.startswith("Pattern") and operands and isinstance(operands[-1], str):
                 rgb = self._pattern_is_rgb(operands[-1], space, resources, depth)
-            if fill:
-                state.fill_rgb = rgb
-            else:
-                state.stroke_rgb = rgb
+            _set_colour(state, fill, space, rgb, _registration(space, operands))
         elif op in (b"rg", b"RG", b"g", b"G", b"k", b"K"):
             space = {b"rg": "RGB", b"RG": "RGB", b"g": "Gray", b"G": "Gray", b"k": "CMYK", b"K": "CMYK"}[op]
-            if op.islower():
-                state.fill_space, state.fill_rgb = space, space == "RGB"
-            else:
-                state.stroke_space, state.stroke_rgb = space, space == "RGB"
+            _set_colour(state, op.islower(), space, space == "RGB", _registration(space, operands))
         elif op == b"Tf" and operands:
             font = _dict(_dict(resources.get("/Font")).get(str(operands[0])))
             self.scan.fonts.add(str(font.get("/BaseFont", operands[0])).lstrip("/"))
@@ -418,6 +464,8 @@ class _Interpreter:
             shading = _dict(_dict(resources.get("/Shading")).get(str(operands[0])))
             if colour_space(shading.get("/ColorSpace"), resources) == "RGB":
                 self.scan.rgb.append(("shading", None))
+            if state.clip is not None:  # a shading fills the clip
+                self.scan.painted("shading", state.clip, state)
         elif op == b"Do" and operands:
             self._draw(str(operands[0]), resources, state, depth)
         elif op == b"INLINE IMAGE":
@@ -428,6 +476,7 @@ class _Interpreter:
 
     def _image(self, image, resources: DictionaryObject, state: _State) -> None:
         self.scan.images.append(Placed(_int(image.get("/Width")), _int(image.get("/Height")), state.ctm))
+        self.scan.painted("image", _unit_square(state.ctm), state)
         if image.get("/ImageMask"):
             rgb = state.fill_rgb
         else:
@@ -449,10 +498,12 @@ class _Interpreter:
         matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
         inner = replace(state, ctm=_mul(matrix, state.ctm))  # type: ignore[arg-type]
         sub_resources = _dict(xobject.get("/Resources")) or resources
+        bbox = _box(xobject.get("/BBox", (0, 0, 0, 0)))
+        area: Box = _bounds(_point(inner.ctm, x, y)  # type: ignore[assignment]
+                            for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3]))
+        inner.clip = _clipped(area, inner.clip) or NOWHERE  # a form shows only inside its BBox
         if colour_space(_dict(xobject.get("/Group")).get("/CS"), sub_resources) == "RGB":
-            bbox = _box(xobject.get("/BBox", (0, 0, 0, 0)))
-            corners = [_point(inner.ctm, x, y) for x in (bbox[0], bbox[2]) for y in (bbox[1], bbox[3])]
-            self.scan.rgb.append(("transparency group", _bounds(corners)))
+            self.scan.rgb.append(("transparency group", area))
         self.forms.append(key)
         try:
             self.run(operations(xobject, self.reader), sub_resources, inner, depth + 1)
@@ -483,6 +534,33 @@ class _Interpreter:
         return self.patterns.get(key, False)
 
 
+def _grown(box: Box, by: float) -> Box:
+    return box[0] - by, box[1] - by, box[2] + by, box[3] + by
+
+
+def _set_colour(state: _State, fill: bool, space: str, rgb: bool, registration: bool) -> None:
+    if fill:
+        state.fill_space, state.fill_rgb, state.fill_registration = space, rgb, registration
+    else:
+        state.stroke_space, state.stroke_rgb, state.stroke_registration = space, rgb, registration
+
+
+def _registration(space: str, operands) -> bool:
+    """Whether a colour is registration colour: every CMYK ink, or the /All separation, at 100 %."""
+    values = [v for v in operands if isinstance(v, int | float)]
+    wanted = {"CMYK": 4, "All": 1}.get(space)
+    return len(values) == wanted and all(float(v) >= 1 - 1e-6 for v in values)
+
+
+def _is_all(value, resources: DictionaryObject) -> bool:
+    """Whether a colour space is the /All separation (every plate)."""
+    value = value.get_object() if value is not None else None
+    if not isinstance(value, ArrayObject):  # a name: the page's resources say what it is
+        named = _dict(_dict(resources).get("/ColorSpace")).get(str(value))
+        value = named.get_object() if named is not None else None
+    return isinstance(value, ArrayObject) and [str(v) for v in value[:2]] == ["/Separation", "/All"]
+
+
 def _scan_page(reader: PdfReader, page, number: int) -> _Scan:
     scan = _Scan(number)
     resources = _dict(page.get("/Resources"))
@@ -491,7 +569,8 @@ def _scan_page(reader: PdfReader, page, number: int) -> _Scan:
     try:
         contents = page.get_contents()
         if contents is not None:
-            _Interpreter(reader, scan).run(operations(contents, reader), resources, _State())
+            state = _State(clip=_box(page.mediabox))  # nothing outside the MediaBox shows
+            _Interpreter(reader, scan).run(operations(contents, reader), resources, state)
     except Exception as exc:  # noqa: BLE001 - any PDF: a page that cannot be read is a finding
         scan.error = f"its content cannot be read ({exc})"
     return scan
@@ -625,6 +704,8 @@ def _check_output_intent(reader: PdfReader) -> Check:
 
 def _check_pdfx_version(reader: PdfReader) -> Check:
     check = Check("PDF/X version")
+    if reader.is_encrypted:
+        check.details.append(Finding(0, "the PDF is encrypted: PDF/X forbids encryption"))
     info = _dict(reader.trailer.get("/Info")).get("/GTS_PDFXVersion")
     found = [(str(info), "document info")] if info is not None else []
     found += [(v, "XMP metadata") for v in _xmp_values(_xmp(reader), PDFXID, "GTS_PDFXVersion")]
@@ -762,6 +843,91 @@ def _runs_near_edges(textpage: pdfium.PdfTextPage, trim: Box) -> list[tuple[str,
     return runs
 
 
+# -- printer's marks (print) ---------------------------------------------------------------
+
+CROP_MARKS = 8  # two at each corner of the trim
+
+
+def _reach(box: Box, area: Box) -> float:
+    """How far a box reaches into an area from the area's nearest edge (0 or less: it stays out;
+    a hairline without width counts once it is within)."""
+    return min(min(box[hi] - area[lo], area[hi] - box[lo]) for lo, hi in ((0, 2), (1, 3)))
+
+
+def _corner(box: Box, trim: Box) -> str:
+    """The corner of the trim that a mark stands by."""
+    middle_x, middle_y = (trim[0] + trim[2]) / 2, (trim[1] + trim[3]) / 2
+    vertical = "bottom" if (box[1] + box[3]) / 2 < middle_y else "top"
+    return f"{vertical} {'left' if (box[0] + box[2]) / 2 < middle_x else 'right'}"
+
+
+CORNERS = ("top left", "top right", "bottom right", "bottom left")
+
+
+def _corners(names: Iterable[str]) -> str:
+    """'top left, bottom right' in clockwise order."""
+    named = set(names)
+    return ", ".join(c for c in CORNERS if c in named)
+
+
+def _marks(scan: _Scan, trim: Box) -> list[int]:
+    """Which of the page's paints are printer's marks: paths painted wholly outside the trim.
+    Page content that bleeds starts inside the trim; what lies wholly outside is cut off, so it
+    can only be there for the press (crop and registration marks, colour bars, slug notes)."""
+    return [i for i, paint in enumerate(scan.paints) if paint.path and _outside(paint.box, trim)]
+
+
+def _check_marks(reader: PdfReader, scans: list[_Scan], expected: str | None) -> Check:
+    """Marks must stay out of the BleedBox (a mark in the bleed shows on the edge of a page cut a
+    little off) and stay visible: nothing but other marks may be painted over them (text over
+    them is already a safety-zone failure: it lies outside the trim)."""
+    check = Check("printer's marks")
+    counts: list[int] = []
+    for scan, page in zip(scans, reader.pages, strict=True):
+        trim, bleed, media = _box(page.trimbox), _box(page.bleedbox), _box(page.mediabox)
+        marks = _marks(scan, trim)
+        counts.append(len(marks))
+        others = set(marks)
+        reaches: dict[str, float] = {}  # corner -> how deep its marks reach into the bleed
+        hidden: dict[str, set[str]] = defaultdict(set)  # corner -> what covers its marks
+        for index in marks:
+            mark = scan.paints[index]
+            corner = _corner(mark.box, trim)
+            reach = _reach(mark.box, bleed)
+            if reach > TOLERANCE:
+                reaches[corner] = max(reach, reaches.get(corner, 0.0))
+            hidden[corner] |= {p.kind for i, p in enumerate(scan.paints[index + 1:], start=index + 1)
+                               if i not in others and _reach(mark.box, p.box) > TOLERANCE}
+        found = []
+        if reaches:
+            found.append(f"marks reach up to {max(reaches.values()) / MM:.1f} mm into the bleed "
+                         f"({_corners(reaches)}): a cut a little off shows them")
+        if any(hidden.values()):
+            kinds = ", ".join(sorted(set().union(*hidden.values())))
+            found.append(f"marks hidden under page content painted after them ({kinds}; "
+                         f"{_corners(c for c, k in hidden.items() if k)})")
+        if expected == "crop" and len(marks) < CROP_MARKS:
+            found.append(f"{len(marks)} printer's marks, not the {CROP_MARKS} crop marks")
+        if expected == "none" and (marks or not all(_close(m, b) for m, b in zip(media, bleed, strict=True))):
+            found.append("printer's marks or a slug, where bare boxes (MediaBox = BleedBox) were asked for")
+        check.details += [Finding(scan.page, message) for message in found]
+        if any(not scan.paints[i].registration for i in marks):
+            check.notes.append(Finding(scan.page, "marks not in registration colour (all four inks at "
+                                                  "100 %): they will not show on every plate"))
+    if not any(counts):
+        check.summary = "none (a print shop that imposes marks the sheets itself)"
+    elif len(set(counts)) == 1:
+        check.summary = f"{_n(counts[0], 'mark')} on every page, outside the bleed, on top of the page"
+    else:
+        marked = sum(map(bool, counts))
+        check.summary = f"marks on {marked} of {_n(len(counts), 'page')}, outside the bleed, on top"
+        bare = [number for number, count in enumerate(counts, start=1) if not count]
+        if bare:
+            check.notes.append(Finding(0, f"no marks on {'page' if len(bare) == 1 else 'pages'} "
+                                          f"{page_ranges(bare)}"))
+    return check
+
+
 # -- the report ----------------------------------------------------------------------------
 
 
@@ -819,14 +985,24 @@ def format_report(report: Report) -> str:
 
 
 @click.command("preflight")
-@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pdf", type=click.Path(path_type=Path))
 @click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
               help="print: PDF/X, CMYK, A5 with 3 mm bleed. screen: tagged, A5 without bleed.")
-def cli_command(pdf: Path, variant: str) -> None:
+@click.option("--marks", type=click.Choice(["crop", "none"]), default=None,
+              help="Also require the 8 crop marks on every page (crop) or bare boxes (none). "
+              "Default: any marks, as long as they stay out of the bleed and in sight.")
+def cli_command(pdf: Path, variant: str, marks: str | None) -> None:
     """Check any PDF against the booklet's print or screen requirements; exit 1 if a check fails."""
-    report = preflight(pdf.read_bytes(), variant)
-    click.echo(f"{pdf}")
-    click.echo(format_report(report))
+    try:
+        data = read_bounded(pdf, limits.PDF_FILE_BYTES)  # a regular file of bounded size, nothing else
+    except Unreadable as exc:
+        raise BookletError(printable(f"{pdf}: {exc}")) from exc
+    try:
+        report = preflight(data, variant, marks=marks)
+    except BookletError as exc:
+        raise BookletError(printable(f"{pdf}: {exc.message.removeprefix('booklet: ')}")) from exc
+    click.echo(printable(f"{pdf}"))
+    click.echo(printable(format_report(report)))
     if not report.passed:
         failed = [check.name for check in report.checks if not check.passed]
         raise BookletError(f"{pdf}: {len(failed)} of {len(report.checks)} preflight checks failed "

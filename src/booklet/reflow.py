@@ -68,6 +68,11 @@ class Source:
     date: dt.datetime
 
     @property
+    def inputs(self) -> list[Path]:
+        """What an output must never overwrite (as build.Job.inputs)."""
+        return [self.project.source, self.project.layouts, self.project.fonts, self.icc]
+
+    @property
     def parts(self) -> list[Part]:
         return reading_order(self.plan)
 
@@ -237,7 +242,7 @@ def web_fonts(source: Source) -> list[WebFont]:
     """The faces of layouts/css/1-fonts.css (whatever files it names), and an edition's own."""
     faces = [WebFont(f.family, f.weight, f.style, f.path) for f in declared_faces(source.project.layouts /
                                                                                     FONTS_CSS)]
-    faces += [WebFont(EDITION_SANS, f["weight"], f["style"], Path(f["src"].removeprefix("file://")))
+    faces += [WebFont(EDITION_SANS, f["weight"], f["style"], f["path"])
               for f in font_faces(source.edition)]
     return faces
 

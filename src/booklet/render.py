@@ -11,7 +11,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from weasyprint import HTML, Document
 from weasyprint.text.fonts import FontConfiguration
@@ -39,7 +40,7 @@ class ConfinedFetcher(URLFetcher):
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise ValueError(f"refused to load {url}: only the project's own files may be loaded")
-        path = Path(unquote(parts.path)).resolve()
+        path = Path(url2pathname(parts.path)).resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
             raise ValueError(f"refused to load {path}: outside the project's folders")
         return super().fetch(url, headers)

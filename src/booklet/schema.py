@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import limits
 from .fields import AssetPath, Cmyk, Integer, ListOf, MapOf, Nested, OneOf, Record, Srgb, Text, WishKey
 
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
@@ -153,7 +154,8 @@ class Wish(Record):
     """``source/wishes/<number>-<slug>.yaml``: one wish and its answer."""
 
     number = Integer("The wish's number, 1 to 6, its place in the booklet.", minimum=1, maximum=9)
-    slug = Text("A stable name for links and file names, e.g. strategisk-retning.", pattern=SLUG)
+    slug = Text("A stable name for links and file names, e.g. strategisk-retning.", pattern=SLUG,
+                maximum=limits.SLUG_CHARS)
     letter = Nested("The leaders' letter to their chef (left page).", Letter)
     reply = Nested("The chef's reply to the leaders (right page).", Reply)
 
@@ -238,7 +240,8 @@ class Edition(Record):
 
     name = Text("The organisation's name, printed on the cover.")
     logo = AssetPath("The organisation's logo (SVG, or PNG/JPEG at 300 dpi for its printed size), "
-                     "in the edition's folder.", suffixes=(".svg", ".png", ".jpg", ".jpeg"), optional=True)
+                     "in the edition's folder.", suffixes=(".svg", ".png", ".jpg", ".jpeg"), optional=True,
+                     max_bytes=limits.LOGO_FILE_BYTES)
     colours = MapOf("Print colours (CMYK percent) replacing the palette's (layouts/palette.yaml).",
                     Cmyk("A CMYK colour."), PALETTE_NAMES, optional=True)
     screen_colours = MapOf("Screen colours (#rrggbb); a colour not given here is converted from its "

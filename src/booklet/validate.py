@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problems
-from .fields import INVALID, Context, Record
+from .fields import INVALID, Context, Located, Record
 from .load import WISHES_DIR, Project, parse
 from .schema import BackMatter, Booklet, Foreword, Introduction, Wish
 
@@ -20,6 +20,7 @@ class Content:
     introduction: Introduction
     wishes: tuple[Wish, ...]
     back_matter: BackMatter
+    texts: tuple[Located, ...] = ()  # every text with its file and line, for the font check
 
     def wish(self, key: str | int) -> Wish | None:
         """A wish by number or slug."""
@@ -29,26 +30,36 @@ class Content:
         return None
 
 
-def read_record(path: Path, record: type[Record], problems: Problems):
-    node = parse(path, problems)
+def read_record(path: Path, record: type[Record], problems: Problems, within: Path,
+                texts: list[Located] | None = None):
+    """A file validated as ``record``; its real path (links resolved) must lie in ``within``."""
+    node = parse(path, problems, within)
     if node is None:
         return INVALID
-    return record.from_node(node, Context(path, problems))
+    return record.from_node(node, Context(path, problems, texts))
 
 
 def load_content(project: Project, problems: Problems) -> Content | None:
     """Read and validate all of ``source/``; problems are collected, not raised."""
-    source = project.source
-    booklet = read_record(source / "booklet.yaml", Booklet, problems)
-    foreword = read_record(source / "foreword.yaml", Foreword, problems)
-    introduction = read_record(source / "introduction.yaml", Introduction, problems)
-    back_matter = read_record(source / "back-matter.yaml", BackMatter, problems)
+    source, texts = project.source, []
+
+    def read(path: Path, record: type[Record]):
+        return read_record(path, record, problems, project.root, texts)
+
+    booklet = read(source / "booklet.yaml", Booklet)
+    foreword = read(source / "foreword.yaml", Foreword)
+    introduction = read(source / "introduction.yaml", Introduction)
+    back_matter = read(source / "back-matter.yaml", BackMatter)
     wish_files = sorted((source / WISHES_DIR).glob("*.yaml"))
     if not wish_files:
         problems.add(source / WISHES_DIR, 0, "no wishes found (expected <number>-<slug>.yaml)")
+    most = Wish.fields["number"].maximum
+    if len(wish_files) > most:  # numbers run 1 to 9: more files can never be valid, so none is read
+        problems.add(source / WISHES_DIR, 0, f"{len(wish_files)} wish files; at most {most}")
+        wish_files = []
     wishes = []
     for path in wish_files:
-        wish = read_record(path, Wish, problems)
+        wish = read(path, Wish)
         if wish is not INVALID:
             check_wish_file(path, wish, problems)
             wishes.append((path, wish))
@@ -57,7 +68,7 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     if INVALID in (booklet, foreword, introduction, back_matter) or problems:
         return None
     wishes.sort(key=lambda pair: pair[1].number)
-    return Content(booklet, foreword, introduction, tuple(w for _, w in wishes), back_matter)
+    return Content(booklet, foreword, introduction, tuple(w for _, w in wishes), back_matter, tuple(texts))
 
 
 def check_wish_file(path: Path, wish: Wish, problems: Problems) -> None:

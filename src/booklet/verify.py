@@ -12,6 +12,8 @@ from .preflight import A5, BLEED, MM, TOLERANCE, Finding, is_ours, pdf_fonts, pr
 __all__ = ["A5", "BLEED", "MM", "TOLERANCE", "Finding", "check_pdf", "is_ours", "pdf_fonts"]
 
 
-def check_pdf(data: bytes, variant: str, families: set[str], saddle_stitched: bool = True) -> list[Finding]:
-    """Everything that fails a preflight check of the PDF as ``variant``; [] when it is fine."""
-    return preflight(data, variant, families, saddle_stitched).findings
+def check_pdf(data: bytes, variant: str, families: set[str], saddle_stitched: bool = True,
+              marks: str | None = None) -> list[Finding]:
+    """Everything that fails a preflight check of the PDF as ``variant`` (with the ``marks`` it
+    was written with); [] when it is fine."""
+    return preflight(data, variant, families, saddle_stitched, marks).findings

@@ -36,11 +36,16 @@ def site(source: Source) -> dict[str, bytes]:
     return files
 
 
-def write_tree(files: dict[str, bytes], target: Path) -> None:
+def write_tree(files: dict[str, bytes], target: Path, inputs: list[Path]) -> None:
     """Write the site into a fresh folder beside the target, then put it in the target's place:
     a failure leaves the previous site as it was. An existing folder is replaced only if it
-    is empty or a site (it has an index.html), never a folder of something else."""
+    is empty or a site (it has an index.html), never a folder of something else, and never
+    one that holds or lies in the build's own inputs."""
     target = target.resolve()
+    for given in map(Path.resolve, inputs):
+        if target == given or target.is_relative_to(given) or given.is_relative_to(target):
+            raise BookletError(f"{target}: holds or lies in the build's own inputs ({given}); "
+                               "choose another --output")
     ours = target.is_dir() and (not any(target.iterdir()) or (target / "index.html").is_file())
     if target.exists() and not ours:
         raise BookletError(f"{target}: exists and is not a web site written by booklet; "
@@ -76,6 +81,6 @@ def build_web(root: Path | str, edition: str | None = None, output: Path | None 
     source = prepare(root, edition)
     files = site(source)
     target = output or default_output(source, folder)
-    write_tree(files, target)
+    write_tree(files, target, source.inputs)
     log.info("wrote %s (%d files)", target, len(files))
     return target

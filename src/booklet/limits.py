@@ -1,0 +1,62 @@
+"""Every limit on what booklet reads, declared once (README: «Limits, and what booklet will
+never read»). Each is far above what a real booklet needs and far below what would make a
+build hang or run out of memory; crossing one is a clear error naming the file, never a hang.
+"""
+
+from __future__ import annotations
+
+MB = 1024 * 1024
+
+YAML_FILE_BYTES = 1 * MB
+"""A content file (source/*.yaml, a wish, an edition.yaml): the whole booklet's text is 60 KB."""
+
+YAML_NODES = 20_000
+"""Values (texts, numbers, lists, mappings) a YAML file may hold once its aliases are
+expanded, counted while composing: a few KB of nested aliases cannot expand into billions.
+The largest file, introduction.yaml, holds 150."""
+
+YAML_CHARS = 100_000
+"""Characters of text a YAML file may hold once its aliases are expanded (the largest file
+holds 8,000): a 1 MB string aliased 2,000 times is refused, not typeset."""
+
+YAML_DEPTH = 40
+"""Nesting depth of a YAML file's mappings and lists (the schema's deepest is 6)."""
+
+TEXT_CHARS = 3_000
+"""Characters in one text field (a paragraph, bullet or quote); the longest printed one has 700."""
+
+LIST_ITEMS = 100
+"""Items in one list (bullets, paragraphs, blocks, members); a page holds at most about 20."""
+
+SLUG_CHARS = 60
+"""Characters in a slug (a wish's or an edition's): it becomes a file name."""
+
+LOGO_FILE_BYTES = 5 * MB
+"""A logo file (SVG, PNG, JPEG)."""
+
+LOGO_PIXELS = 16_000_000
+"""Pixels in a raster logo (4,000 × 4,000); 30 mm at 300 dpi needs 354 px across."""
+
+SVG_ELEMENTS = 20_000
+"""Elements an SVG logo draws once each <use> is expanded into what it refers to: a 2 KB
+SVG of nested <use> elements would otherwise draw billions of shapes."""
+
+SVG_DEPTH = 100
+"""Nesting depth of an SVG logo's elements."""
+
+SVG_COLOURS = 5_000
+"""Colour values in an SVG logo: each one is converted to CMYK for print."""
+
+ICC_FILE_BYTES = 16 * MB
+"""An output-intent profile (--icc); FOGRA39's is 1 MB."""
+
+ASSET_FILE_BYTES = 32 * MB
+"""Any other file of an edition: a font, its licence."""
+
+PDF_FILE_BYTES = 200 * MB
+"""A PDF given to ``booklet preflight`` or ``booklet impose``: the booklet's is 2 MB, and 20
+A5 pages of 300 dpi CMYK images stay under 100 MB."""
+
+STALE_TEMP_SECONDS = 60
+"""A temporary file of an atomic write older than this, whose writer holds no lock on it any
+more, was left by a killed build and is removed by the next write of the same file."""

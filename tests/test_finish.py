@@ -1,0 +1,68 @@
+"""Writing outputs: atomic, never over what is not a regular file, and no temporary file
+left behind for good."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from booklet import limits
+from booklet.errors import BookletError
+from booklet.finish import check_targets, remove_stale_temporaries, write_atomic, write_atomic_all
+
+
+def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path: Path):
+    fifo = tmp_path / "x.pdf"
+    os.mkfifo(fifo)
+    for target in (Path("/dev/null"), fifo, tmp_path):
+        with pytest.raises(BookletError, match="exists and is not a regular file .*: refused as an output"):
+            write_atomic(b"data", target)
+    assert Path("/dev/null").is_char_device() and fifo.is_fifo()
+
+
+def test_the_same_file_named_twice_is_refused(tmp_path: Path):
+    with pytest.raises(BookletError, match="named for two outputs"):
+        check_targets([tmp_path / "a.pdf", tmp_path / "." / "a.pdf"])
+
+
+def test_a_failed_second_write_replaces_neither(tmp_path: Path):
+    pdf = tmp_path / "booklet.pdf"
+    pdf.write_bytes(b"old")
+    (tmp_path / "file").write_bytes(b"")
+    with pytest.raises(BookletError, match="file/x.html: cannot be written: Not a directory"):
+        write_atomic_all([(b"new", pdf), (b"<html>", tmp_path / "file" / "x.html")])
+    assert pdf.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["booklet.pdf", "file"]
+
+
+def test_both_are_written(tmp_path: Path):
+    write_atomic_all([(b"pdf", tmp_path / "a.pdf"), (b"html", tmp_path / "a.html")])
+    assert (tmp_path / "a.pdf").read_bytes() == b"pdf" and (tmp_path / "a.html").read_bytes() == b"html"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.pdf"]
+
+
+def test_a_killed_builds_temporary_file_is_removed_a_live_ones_is_not(tmp_path: Path):
+    target = tmp_path / "booklet.pdf"
+    old = time.time() - limits.STALE_TEMP_SECONDS - 1
+    abandoned = tmp_path / ".booklet.pdf.k1ll3d.tmp"  # its writer died: nobody holds its lock
+    abandoned.write_bytes(b"half")
+    os.utime(abandoned, (old, old))
+    live = tmp_path / ".booklet.pdf.l1v3.tmp"  # a concurrent writer, slow, holding its lock
+    live.write_bytes(b"half")
+    os.utime(live, (old, old))
+    young = tmp_path / ".booklet.pdf.y0ung.tmp"  # created an instant ago, lock not yet taken
+    young.write_bytes(b"")
+    other = tmp_path / ".other.pdf.k1ll3d.tmp"  # another output's: not this write's business
+    other.write_bytes(b"")
+    os.utime(other, (old, old))
+    with open(live, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        write_atomic(b"new", target)
+        assert live.exists()
+    assert not abandoned.exists() and young.exists() and other.exists()
+    assert target.read_bytes() == b"new"
+    assert remove_stale_temporaries(target) == [live]  # once its writer let go
