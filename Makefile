@@ -7,7 +7,7 @@ BOOKLET := $(VENV)/bin/booklet
 STAMP   := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help booklet screen all web epub test lint bench preview clean
+.PHONY: help booklet screen all web epub test lint bench preview fonts clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -36,13 +36,16 @@ test: $(STAMP) ## Run the test suite (builds real PDFs into a temporary folder)
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP) ## Check the code with ruff
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests tools
 
 preview: $(STAMP) ## Render dist/preview/: one PNG per spread and a contact sheet
 	$(BOOKLET) preview
 
 bench: $(STAMP) ## Time booklet build against plain WeasyPrint, booklet web against build, and more
 	$(VENV)/bin/python -m booklet.bench
+
+fonts: $(STAMP) ## Derive fonts/Booklet*.ttf again from the npm originals (needs npm; see fonts/README.md)
+	$(VENV)/bin/python tools/trim_fonts.py
 
 clean: ## Remove dist/ (keeps .venv/)
 	rm -rf dist

@@ -2,16 +2,73 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import shutil
+import time
+import types
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+import weasyprint.pdf.fonts
+from fontTools.misc import timeTools
+from weasyprint.text import ffi
 
 from booklet.build import build
+from booklet.render import INSTALL_HARFBUZZ_SUBSET
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# BOOKLET_FORCE_FONTTOOLS=1 runs the whole suite as on a machine without HarfBuzz-Subset,
+# where WeasyPrint subsets fonts with fontTools (it picks fontTools when this is None).
+if os.environ.get("BOOKLET_FORCE_FONTTOOLS") == "1":
+    weasyprint.pdf.fonts.harfbuzz_subset = None
+SESSION_SUBSETTER = "harfbuzz" if weasyprint.pdf.fonts.harfbuzz_subset else "fonttools"
+NO_HARFBUZZ = ("BOOKLET_FORCE_FONTTOOLS=1: the suite runs as without HarfBuzz-Subset" if ffi.harfbuzz_subset
+               else f"HarfBuzz-Subset is missing (install it: {INSTALL_HARFBUZZ_SUBSET})")
+
+
+def pytest_report_header() -> str:
+    return f"font subsetting: {SESSION_SUBSETTER}" + (f"; {NO_HARFBUZZ}" if SESSION_SUBSETTER == "fonttools" else "")
+
+
+@dataclass
+class Subsetter:
+    """The font path a test runs on, and the faces WeasyPrint subset with fontTools."""
+
+    name: str
+    fonttools_faces: list[str] = field(default_factory=list)
+
+    def was_used(self) -> bool:
+        """The test really ran on this path (fontTools subset faces, or none did)."""
+        return bool(self.fonttools_faces) == (self.name == "fonttools")
+
+
+@pytest.fixture(params=["harfbuzz", "fonttools"])
+def subsetter(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Subsetter:
+    """Runs a test on each of WeasyPrint's font subsetters, HarfBuzz-Subset and fontTools
+    (its fallback), whichever this machine has; the clock fontTools stamps fonts with moves on
+    a day at every reading, as between builds made on different days."""
+    if request.param == "harfbuzz" and SESSION_SUBSETTER == "fonttools":
+        pytest.skip(NO_HARFBUZZ)
+    if request.param == "fonttools":
+        monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    found = Subsetter(request.param)
+    original = weasyprint.pdf.fonts.Font._fonttools_subset
+
+    def spy(font, *args):  # in place of WeasyPrint's Font._fonttools_subset
+        found.fonttools_faces.append(font.family)
+        return original(font, *args)
+
+    monkeypatch.setattr(weasyprint.pdf.fonts.Font, "_fonttools_subset", spy)
+    readings = itertools.count(1)
+    clock = types.SimpleNamespace(**vars(time))
+    clock.time = lambda: time.time() + 86400 * next(readings)
+    monkeypatch.setattr(timeTools, "time", clock)
+    return found
 
 
 def copy_project(target: Path) -> Path:

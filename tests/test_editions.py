@@ -14,7 +14,7 @@ from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.verify import pdf_fonts
 
-from .conftest import ROOT, copy_project, page_texts
+from .conftest import ROOT, Subsetter, copy_project, page_texts
 
 KOMMUNE = "source/editions/eksempel-kommune"
 
@@ -44,7 +44,7 @@ def test_example_editions_are_valid():
                    for p in letters)
 
 
-def test_edition_pdf_keeps_the_booklets_guarantees(tmp_path: Path):
+def test_edition_pdf_keeps_the_booklets_guarantees(subsetter: Subsetter, tmp_path: Path):
     out = tmp_path / "kommune.pdf"
     result = build(ROOT, "print", out, edition="eksempel-kommune")
     assert result.pages == 24
@@ -61,6 +61,7 @@ def test_edition_pdf_keeps_the_booklets_guarantees(tmp_path: Path):
     again = tmp_path / "again.pdf"
     build(ROOT, "print", again, edition="eksempel-kommune")
     assert again.read_bytes() == out.read_bytes()
+    assert subsetter.was_used()
 
 
 def test_text_is_text(project: Path, tmp_path: Path):
@@ -205,15 +206,15 @@ def test_edition_type_family_from_the_projects_fonts_and_missing_glyphs(project:
     folder = write_edition(project, """name: "X"
 type_family:
   name: "Source"
-  regular: fonts/SourceSans3-Regular.ttf
-  italic: fonts/SourceSans3-Italic.ttf
-  bold: fonts/SourceSans3-Bold.ttf
+  regular: fonts/BookletSans-Regular.ttf
+  italic: fonts/BookletSans-Italic.ttf
+  bold: fonts/BookletSans-Bold.ttf
   licence: fonts/OFL-SourceSans3.txt
 """)
     assert prepare(project, edition="test").edition.data.type_family.regular.path == \
-        (project / "fonts/SourceSans3-Regular.ttf").resolve()
+        (project / "fonts/BookletSans-Regular.ttf").resolve()
     (folder / "edition.yaml").write_text((folder / "edition.yaml").read_text().replace(
-        "fonts/SourceSans3-Bold.ttf", "../../../fonts/SourceSans3-Bold.ttf"))
+        "fonts/BookletSans-Bold.ttf", "../../../fonts/BookletSans-Bold.ttf"))
     (found,) = problems_of(project, "test")
     assert "'bold' must be a file inside the edition's folder" in found
 

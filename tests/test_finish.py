@@ -1,18 +1,29 @@
-"""Writing outputs: atomic, never over what is not a regular file, and no temporary file
-left behind for good."""
+"""The finish stage: atomic writes, never over what is not a regular file, no temporary file
+left behind for good; and its own byte work on real font files."""
 
 from __future__ import annotations
 
 import fcntl
+import io
 import os
 import time
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 
 from booklet import limits
 from booklet.errors import BookletError
-from booklet.finish import check_targets, remove_stale_temporaries, write_atomic, write_atomic_all
+from booklet.finish import (
+    SFNT_EPOCH,
+    _redated,
+    check_targets,
+    remove_stale_temporaries,
+    write_atomic,
+    write_atomic_all,
+)
+
+from .conftest import ROOT
 
 
 def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path: Path):
@@ -66,3 +77,17 @@ def test_a_killed_builds_temporary_file_is_removed_a_live_ones_is_not(tmp_path: 
     assert not abandoned.exists() and young.exists() and other.exists()
     assert target.read_bytes() == b"new"
     assert remove_stale_temporaries(target) == [live]  # once its writer let go
+
+
+def test_a_redated_font_changes_only_its_date_and_checksums():
+    original = (ROOT / "fonts/BookletSans-Regular.ttf").read_bytes()
+    redated = _redated(original, (SFNT_EPOCH + 1_000_000_000).to_bytes(8, "big"))
+    font = TTFont(io.BytesIO(redated), checkChecksums=2, recalcTimestamp=False)  # table checksums hold
+    assert font["head"].modified == SFNT_EPOCH + 1_000_000_000
+    assert font["head"].created == TTFont(io.BytesIO(original))["head"].created
+    saved = io.BytesIO()
+    font.save(saved, reorderTables=False)  # fontTools recomputes every checksum: the same bytes
+    assert saved.getvalue() == redated
+    assert len(redated) == len(original) and sum(a != b for a, b in zip(original, redated, strict=True)) <= 16
+    undated = _redated(original, None)  # no document date: the font's own creation date
+    assert TTFont(io.BytesIO(undated))["head"].modified == font["head"].created

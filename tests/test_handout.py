@@ -14,7 +14,7 @@ from booklet.handout import handout
 from booklet.preflight import preflight
 from booklet.verify import A5
 
-from .conftest import ROOT, page_texts
+from .conftest import ROOT, Subsetter, page_texts
 
 A4_LANDSCAPE = (841.89, 595.28)
 
@@ -23,7 +23,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_a5_handout_is_the_spread_with_a_footer(tmp_path: Path):
+def test_a5_handout_is_the_spread_with_a_footer(subsetter: Subsetter, tmp_path: Path):
     out = tmp_path / "h.pdf"
     result = handout(ROOT, "strategisk-retning", output=out)
     assert result.pages == 2
@@ -45,9 +45,10 @@ def test_a5_handout_is_the_spread_with_a_footer(tmp_path: Path):
     again = tmp_path / "again.pdf"
     handout(ROOT, "1", output=again)
     assert again.read_bytes() == out.read_bytes()
+    assert subsetter.was_used()
 
 
-def test_a4_sheet_fits_an_office_printer(tmp_path: Path):
+def test_a4_sheet_fits_an_office_printer(subsetter: Subsetter, tmp_path: Path):
     out = tmp_path / "a4.pdf"
     handout(ROOT, "4", layout="a4", output=out)
     reader = PdfReader(out)
@@ -69,6 +70,7 @@ def test_a4_sheet_fits_an_office_printer(tmp_path: Path):
     again = tmp_path / "again.pdf"
     handout(ROOT, "4", layout="a4", output=again)
     assert again.read_bytes() == out.read_bytes()
+    assert subsetter.was_used()
 
 
 def test_a5_handout_with_bare_boxes(tmp_path: Path):

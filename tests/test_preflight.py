@@ -50,12 +50,12 @@ def failed(report: Report) -> dict[str, list[str]]:
 
 def weasy(pages: list[str], css: str = "", variant: str = "print", profile: bool = True,
           **options) -> bytes:
-    """A small A5 PDF from WeasyPrint, one page per item, set in our Source Sans; as print it is a
+    """A small A5 PDF from WeasyPrint, one page per item, set in our Booklet Sans; as print it is a
     good booklet (4 pages, bleed, CMYK, PDF/X-4, bare boxes) until ``css``, ``pages`` or the
     options break it."""
     colour = f"@color-profile device-cmyk {{ src: url({ICC.as_uri()}); components: c, m, y, k }}"
     style = f"""
-      @font-face {{ font-family: "Booklet Sans"; src: url({(ROOT / 'fonts/SourceSans3-Regular.ttf').as_uri()}) }}
+      @font-face {{ font-family: "Booklet Sans"; src: url({(ROOT / 'fonts/BookletSans-Regular.ttf').as_uri()}) }}
       @page {{ size: 148mm 210mm; margin: 20mm; {'bleed: 3mm' if variant == 'print' else ''} }}
       {colour if profile else ''}
       body {{ font: 10pt "Booklet Sans"; color: device-cmyk(0 0 0 0.9) }}

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from booklet.bench import WITHOUT_HARFBUZZ_SUBSET
 from booklet.errors import BookletError
-from booklet.render import ConfinedFetcher, render_html
+from booklet.render import INSTALL_HARFBUZZ_SUBSET, ConfinedFetcher, render_html
+from booklet.verify import pdf_fonts
+
+from .conftest import ROOT
 
 
 def test_fetcher_refuses_the_network_and_paths_outside(tmp_path: Path):
@@ -33,3 +40,14 @@ def test_a_refused_or_missing_resource_fails_the_render(tmp_path: Path):
 def test_unknown_css_fails_the_render(tmp_path: Path):
     with pytest.raises(BookletError, match="WeasyPrint: Ignored"):
         render_html("<p style='colour: red'>x</p>", tmp_path.as_uri() + "/", [tmp_path], "screen")
+
+
+def test_without_harfbuzz_subset_the_build_says_so_once_with_the_fix(tmp_path: Path):
+    """WeasyPrint warns once per face; the command line prints one line, and builds."""
+    out = tmp_path / "h.pdf"
+    run = subprocess.run([sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET, "--root", str(ROOT), "handout", "2",
+                          "--output", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert len(pdf_fonts(PdfReader(out))) >= 3  # faces WeasyPrint subset, each with a warning
+    about = [line for line in run.stderr.splitlines() if "harfbuzz" in line.lower() or "fonttools" in line.lower()]
+    assert len(about) == 1 and about[0].endswith(INSTALL_HARFBUZZ_SUBSET), run.stderr

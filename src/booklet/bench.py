@@ -17,6 +17,9 @@ import time
 from pathlib import Path
 
 RUNS = 5
+# `booklet` as on a machine without HarfBuzz-Subset: WeasyPrint then subsets with fontTools.
+WITHOUT_HARFBUZZ_SUBSET = ("import weasyprint.pdf.fonts; weasyprint.pdf.fonts.harfbuzz_subset = None; "
+                           "from booklet.cli import main; main(prog_name='booklet')")
 
 
 def wall(cmd: list[str], cwd: Path) -> float:
@@ -104,7 +107,7 @@ def cold_build(booklet: str, root: Path, tmp: Path) -> float:
     return wall([booklet, "build", "--output", str(tmp / "cold.pdf")], root)
 
 
-SECTIONS = ("weasyprint", "web", "handout", "watch", "editions")
+SECTIONS = ("weasyprint", "subset", "web", "handout", "watch", "editions")
 
 
 def main() -> None:
@@ -126,6 +129,19 @@ def main() -> None:
                     [booklet, "build", "--output", str(Path(tmp) / "a.pdf")],
                     [weasyprint, "--pdf-variant", "pdf/x-4", str(html), str(Path(tmp) / "b.pdf")],
                     root, goal=1.3)
+        if "subset" in wanted:
+            from weasyprint.text.ffi import harfbuzz_subset
+
+            from .render import INSTALL_HARFBUZZ_SUBSET
+
+            if harfbuzz_subset:
+                fonttools_booklet = [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET]
+                compare("booklet build, fonts subset by fontTools (no HarfBuzz-Subset) vs by HarfBuzz-Subset",
+                        [*fonttools_booklet, "build", "--output", str(Path(tmp) / "f.pdf")],
+                        [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=1.3)
+            else:
+                print(f"fontTools vs HarfBuzz-Subset: skipped, HarfBuzz-Subset is missing "
+                      f"({INSTALL_HARFBUZZ_SUBSET})\n")
         if "web" in wanted:
             compare("booklet web (the whole site) vs booklet build (the print PDF)",
                     [booklet, "web", "--output", str(Path(tmp) / "site")],

@@ -8,11 +8,13 @@ import hashlib
 import os
 import re
 import stat
+import struct
 import tempfile
 import time
 import uuid
 import zlib
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pydyf
@@ -72,6 +74,7 @@ def make_finisher(variant: str, intent: dict[str, str], seed: bytes, cache: Path
             pdf.catalog["PageMode"] = "/UseOutlines"
             pdf.catalog["ViewerPreferences"] = pydyf.Dictionary({"DisplayDocTitle": "true"})
         _fix_document_id(pdf, seed)
+        _date_fonts(pdf, document)
 
     return finish
 
@@ -175,6 +178,46 @@ def check_targets(targets: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
         if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
             raise BookletError(printable(f"{target}: exists and is not a regular file (a folder, device or "
                                          "pipe): refused as an output"))
+def _date_fonts(pdf: pydyf.PDF, document: Document) -> None:
+    """Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps each
+    subset's head.modified with the clock: date every embedded font with the document's own
+    date instead (the font's creation date if the document has none), so the same input gives
+    the same bytes whichever subsetter ran."""
+    modified = document.metadata.modified
+    when = None
+    if modified:
+        date = datetime.fromisoformat(modified)
+        date = date if date.tzinfo else date.replace(tzinfo=UTC)  # not the machine's zone
+        when = (int(date.timestamp()) + SFNT_EPOCH).to_bytes(8, "big")
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/FontDescriptor":
+            for key in ("FontFile2", "FontFile3"):
+                if key in obj:
+                    stream = pdf.objects[int(obj[key].split()[0])]
+                    stream.stream = [_redated(bytes(stream.stream[0]), when)]
+
+
+SFNT_EPOCH = 2082844800  # seconds from 1904-01-01, the sfnt epoch, to 1970-01-01
+
+
+def _redated(font: bytes, when: bytes | None) -> bytes:
+    """The font with head.modified set to ``when`` (or head.created) and its checksums
+    updated; every other byte as it was."""
+    data = bytearray(font)
+    for entry in range(12, 12 + 16 * int.from_bytes(font[4:6], "big"), 16):
+        if data[entry:entry + 4] == b"head":
+            offset, length = struct.unpack(">II", data[entry + 8:entry + 16])
+            data[offset + 28:offset + 36] = when or data[offset + 20:offset + 28]
+            data[offset + 8:offset + 12] = bytes(4)  # checkSumAdjustment counts as 0 in the sums
+            data[entry + 4:entry + 8] = _checksum(data[offset:offset + length]).to_bytes(4, "big")
+            data[offset + 8:offset + 12] = ((0xB1B0AFBA - _checksum(data)) % 2**32).to_bytes(4, "big")
+            break
+    return bytes(data)
+
+
+def _checksum(data: bytes | bytearray) -> int:
+    padded = bytes(data) + bytes(-len(data) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) % 2**32
 
 
 def write_atomic(data: bytes, target: Path) -> None:

@@ -248,8 +248,9 @@ def web_fonts(source: Source) -> list[WebFont]:
 
 
 def licences(source: Source) -> list[Path]:
-    """The fonts' licences, shipped beside them."""
-    found = sorted(p for p in source.project.fonts.iterdir() if p.suffix.lower() in (".txt", ".md"))
+    """The fonts' licences, shipped beside them (fonts/'s OFL or licence files)."""
+    found = sorted(p for p in source.project.fonts.iterdir() if p.suffix.lower() in (".txt", ".md")
+                   and re.search(r"ofl|licen[cs]e", p.name, re.I))
     family = source.edition.data.type_family if source.edition else None
     return found + ([family.licence.path] if family else [])
 

@@ -46,9 +46,31 @@ class ConfinedFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-# Notices about the machine, not the document: the subsetter WeasyPrint falls back to
-# when the system lacks HarfBuzz-Subset (see the README) still embeds a correct subset.
-NOT_ABOUT_THE_DOCUMENT = ("instead of HarfBuzz-Subset",)
+INSTALL_HARFBUZZ_SUBSET = "sudo apt-get install libharfbuzz-subset0"
+
+
+class _SubsetterNotice(logging.Filter):
+    """Without HarfBuzz-Subset, WeasyPrint warns once per face and PDF that it subsets with
+    fontTools instead: a notice about the machine, not the document (the subset is correct,
+    only slower to make), so it must neither fail the build nor print six times. Say it once
+    per process, with the command that installs the library."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "instead of HarfBuzz-Subset" not in record.getMessage():
+            return True
+        if not self.said:
+            self.said = True
+            log.warning("HarfBuzz-Subset is missing, so fonts are subset with fontTools, which is slower; "
+                        "to install it: %s", INSTALL_HARFBUZZ_SUBSET)
+        return False
+
+
+# On the logger itself, so its handlers (ours below, the command line's) never see the record.
+logging.getLogger("weasyprint").addFilter(_SubsetterNotice())
 
 
 class _Collect(logging.Handler):
@@ -57,11 +79,7 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if any(part in message for part in NOT_ABOUT_THE_DOCUMENT):
-            log.debug("%s", message)
-        else:
-            self.messages.append(message)
+        self.messages.append(record.getMessage())
 
 
 @contextmanager
