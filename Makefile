@@ -7,7 +7,7 @@ BOOKLET := $(VENV)/bin/booklet
 STAMP   := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help booklet screen all test lint bench preview fonts clean
+.PHONY: help booklet screen all web epub test lint bench preview fonts clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 12
@@ -26,6 +26,12 @@ screen: $(STAMP) ## Build the accessible screen PDF: dist/kaere-chef-kaere-leder
 
 all: booklet screen ## Build both variants
 
+web: $(STAMP) ## Build the accessible static web site: dist/web/index.html
+	$(BOOKLET) web
+
+epub: $(STAMP) ## Build the EPUB 3 e-book: dist/kaere-chef-kaere-ledere.epub
+	$(BOOKLET) epub
+
 test: $(STAMP) ## Run the test suite (builds real PDFs into a temporary folder)
 	$(VENV)/bin/python -m pytest
 
@@ -35,7 +41,7 @@ lint: $(STAMP) ## Check the code with ruff
 preview: $(STAMP) ## Render dist/preview/: one PNG per spread and a contact sheet
 	$(BOOKLET) preview
 
-bench: $(STAMP) ## Time booklet build against plain WeasyPrint on the same HTML
+bench: $(STAMP) ## Time booklet build against plain WeasyPrint, booklet web against build, and more
 	$(VENV)/bin/python -m booklet.bench
 
 fonts: $(STAMP) ## Derive fonts/Booklet*.ttf again from the npm originals (needs npm; see fonts/README.md)

@@ -118,3 +118,73 @@ def page_texts(pdf_path: Path) -> list[str]:
 
 def words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
+
+
+@pytest.fixture
+def web_project(project: Path, web_site: Path) -> Path:
+    """A copy of the project with the fonts already converted for the web (a cache by content
+    hash, exact to share, filled by building the web site first), so that a test's web or
+    EPUB build does not convert them again."""
+    woff2 = ROOT / "dist/.cache/woff2"
+    if woff2.is_dir():
+        shutil.copytree(woff2, project / "dist/.cache/woff2")
+    return project
+
+
+@pytest.fixture(scope="session")
+def web_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from booklet.web import build_web
+
+    return build_web(ROOT, output=tmp_path_factory.mktemp("web") / "site")
+
+
+def without_navigation(text: str) -> str:
+    """Text less the web page's and e-book's navigation labels (booklet.yaml), which are the
+    layout's words, not the booklet's."""
+    from booklet.build import check
+
+    for label in vars(check(ROOT).booklet.labels.navigation).values():
+        if isinstance(label, str):
+            text = text.replace(label, " ")
+    return text
+
+
+@pytest.fixture(scope="session")
+def web_text(web_site: Path) -> str:
+    from booklet.build import visible_text
+
+    return without_navigation(visible_text((web_site / "index.html").read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def epub_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from booklet.epub import build_epub
+
+    return build_epub(ROOT, output=tmp_path_factory.mktemp("epub") / "booklet.epub")
+
+
+def epub_documents(path: Path) -> dict[str, str]:
+    """The EPUB's XHTML documents by name."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name).decode("utf-8") for name in archive.namelist()
+                if name.endswith(".xhtml")}
+
+
+@pytest.fixture(scope="session")
+def epub_text(epub_file: Path) -> str:
+    from booklet.build import visible_text
+
+    return without_navigation(" ".join(visible_text(doc) for doc in epub_documents(epub_file).values()))
+
+
+def missing_tool(what: str, install: str) -> None:
+    """Skip a test whose tool is missing, saying how to install it; in CI (where .ci/run
+    installs it) that is a failure, never a silent skip."""
+    import os
+
+    message = f"needs {what}: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (CI installs it: see .ci/run)")
+    pytest.skip(message)

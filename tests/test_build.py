@@ -32,18 +32,26 @@ def mended_seed() -> str:
     return text
 
 
-def test_every_word_of_the_seed_is_in_the_print_pdf(print_pdf: Path):
+@pytest.fixture(params=["print PDF", "web page", "EPUB"])
+def output_text(request: pytest.FixtureRequest) -> str:
+    """The text of each output: the PDF's pages, the web page's, the e-book's XHTML."""
+    if request.param == "print PDF":
+        return " ".join(page_texts(request.getfixturevalue("print_pdf")))
+    return request.getfixturevalue("web_text" if request.param == "web page" else "epub_text")
+
+
+def test_every_word_of_the_seed_is_in_every_output(output_text: str):
     seed = Counter(words(mended_seed()))
-    pdf = Counter(words(" ".join(page_texts(print_pdf))))
-    missing = {w: n - pdf[w] for w, n in seed.items() if pdf[w] < n}
-    assert not missing, f"words of the seed missing from the PDF: {missing}"
+    found = Counter(words(output_text))
+    missing = {w: n - found[w] for w, n in seed.items() if found[w] < n}
+    assert not missing, f"words of the seed missing: {missing}"
 
 
-def test_nothing_is_invented(print_pdf: Path):
+def test_nothing_is_invented(output_text: str):
     seed = set(words(mended_seed()))
-    pdf = set(words(" ".join(page_texts(print_pdf))))
-    extra = {w for w in pdf - seed if not w.isdigit()}  # page and wish numbers
-    assert not extra, f"words in the PDF that the seed does not have: {extra}"
+    found = set(words(output_text))
+    extra = {w for w in found - seed if not w.isdigit()}  # page and wish numbers
+    assert not extra, f"words that the seed does not have: {extra}"
 
 
 def test_page_plan_and_spreads(print_pdf: Path):

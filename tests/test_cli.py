@@ -56,12 +56,12 @@ def test_not_a_project(tmp_path: Path):
 
 
 def test_unexpected_errors_are_one_line_without_verbose(project: Path, monkeypatch):
-    import booklet.cli
+    import booklet.build
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr(booklet.cli, "prepare", boom)
+    monkeypatch.setattr(booklet.build, "prepare", boom)  # the CLI imports it when a command runs
     quiet = CliRunner().invoke(main, ["--root", str(project), "check"])
     assert quiet.exit_code == 1 and "internal error" in quiet.output and "Traceback" not in quiet.output
     loud = CliRunner().invoke(main, ["--root", str(project), "--verbose", "check"])

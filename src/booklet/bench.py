@@ -107,7 +107,15 @@ def cold_build(booklet: str, root: Path, tmp: Path) -> float:
     return wall([booklet, "build", "--output", str(tmp / "cold.pdf")], root)
 
 
+SECTIONS = ("weasyprint", "subset", "web", "handout", "watch", "editions")
+
+
 def main() -> None:
+    """All comparisons, or those named on the command line (``python -m booklet.bench web``)."""
+    wanted = set(sys.argv[1:]) or set(SECTIONS)
+    unknown = wanted - set(SECTIONS)
+    if unknown:
+        sys.exit(f"unknown comparison(s): {', '.join(sorted(unknown))} (expected: {', '.join(SECTIONS)})")
     root = Path.cwd()
     bin_dir = Path(sys.executable).parent
     booklet, weasyprint = str(bin_dir / "booklet"), str(bin_dir / "weasyprint")
@@ -116,41 +124,50 @@ def main() -> None:
         subprocess.run([booklet, "build", "--html", str(html), "--output", str(Path(tmp) / "a.pdf")],
                        cwd=root, check=True, stdout=subprocess.DEVNULL)
         print(f"{RUNS} alternating runs after one warm-up; wall-clock seconds of whole processes\n")
-        compare("booklet build vs plain weasyprint on the HTML it rendered",
-                [booklet, "build", "--output", str(Path(tmp) / "a.pdf")],
-                [weasyprint, "--pdf-variant", "pdf/x-4", str(html), str(Path(tmp) / "b.pdf")],
-                root, goal=1.3)
-        from weasyprint.text.ffi import harfbuzz_subset
+        if "weasyprint" in wanted:
+            compare("booklet build vs plain weasyprint on the HTML it rendered",
+                    [booklet, "build", "--output", str(Path(tmp) / "a.pdf")],
+                    [weasyprint, "--pdf-variant", "pdf/x-4", str(html), str(Path(tmp) / "b.pdf")],
+                    root, goal=1.3)
+        if "subset" in wanted:
+            from weasyprint.text.ffi import harfbuzz_subset
 
-        from .render import INSTALL_HARFBUZZ_SUBSET
+            from .render import INSTALL_HARFBUZZ_SUBSET
 
-        if harfbuzz_subset:
-            fonttools_booklet = [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET]
-            compare("booklet build, fonts subset by fontTools (no HarfBuzz-Subset) vs by HarfBuzz-Subset",
-                    [*fonttools_booklet, "build", "--output", str(Path(tmp) / "f.pdf")],
-                    [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=1.3)
-        else:
-            print(f"fontTools vs HarfBuzz-Subset: skipped, HarfBuzz-Subset is missing "
-                  f"({INSTALL_HARFBUZZ_SUBSET})\n")
-        compare("booklet handout 2 vs booklet build (the whole booklet)",
-                [booklet, "handout", "2", "--output", str(Path(tmp) / "h.pdf")],
-                [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=0.5)
-        watched = watch_rebuild(booklet, Path(tmp), root, RUNS)
-        colds = [cold_build(booklet, root, Path(tmp)) for _ in range(RUNS)]
-        print(f"booklet watch: one-word change to rebuilt PDF vs a cold booklet build ({RUNS} each)")
-        warm, cold = statistics.median(watched), statistics.median(colds)
-        print(f"  watch median {warm:.2f} s (min {min(watched):.2f}, max {max(watched):.2f}); "
-              f"cold median {cold:.2f} s (min {min(colds):.2f}, max {max(colds):.2f}); "
-              f"ratio {warm / cold:.2f} (goal <= 0.6)")
-        subprocess.run([booklet, "build", "--output", str(Path(tmp) / "a.pdf")], cwd=root, check=True,
-                       stdout=subprocess.DEVNULL)  # leave the cache warm again
-        count = 20
-        project = editions_project(Path(tmp), root, count)
-        separate = ["sh", "-c", " && ".join(
-            f"{booklet} --root {project} build --edition e{n:02d} --output {tmp}/s{n:02d}.pdf"
-            for n in range(1, count + 1))]
-        compare(f"booklet editions ({count} editions) vs {count} separate booklet build --edition",
-                [booklet, "--root", str(project), "editions"], separate, root, goal=0.35, runs=1)
+            if harfbuzz_subset:
+                fonttools_booklet = [sys.executable, "-c", WITHOUT_HARFBUZZ_SUBSET]
+                compare("booklet build, fonts subset by fontTools (no HarfBuzz-Subset) vs by HarfBuzz-Subset",
+                        [*fonttools_booklet, "build", "--output", str(Path(tmp) / "f.pdf")],
+                        [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=1.3)
+            else:
+                print(f"fontTools vs HarfBuzz-Subset: skipped, HarfBuzz-Subset is missing "
+                      f"({INSTALL_HARFBUZZ_SUBSET})\n")
+        if "web" in wanted:
+            compare("booklet web (the whole site) vs booklet build (the print PDF)",
+                    [booklet, "web", "--output", str(Path(tmp) / "site")],
+                    [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=0.25)
+        if "handout" in wanted:
+            compare("booklet handout 2 vs booklet build (the whole booklet)",
+                    [booklet, "handout", "2", "--output", str(Path(tmp) / "h.pdf")],
+                    [booklet, "build", "--output", str(Path(tmp) / "a.pdf")], root, goal=0.5)
+        if "watch" in wanted:
+            watched = watch_rebuild(booklet, Path(tmp), root, RUNS)
+            colds = [cold_build(booklet, root, Path(tmp)) for _ in range(RUNS)]
+            print(f"booklet watch: one-word change to rebuilt PDF vs a cold booklet build ({RUNS} each)")
+            warm, cold = statistics.median(watched), statistics.median(colds)
+            print(f"  watch median {warm:.2f} s (min {min(watched):.2f}, max {max(watched):.2f}); "
+                  f"cold median {cold:.2f} s (min {min(colds):.2f}, max {max(colds):.2f}); "
+                  f"ratio {warm / cold:.2f} (goal <= 0.6)")
+            subprocess.run([booklet, "build", "--output", str(Path(tmp) / "a.pdf")], cwd=root, check=True,
+                           stdout=subprocess.DEVNULL)  # leave the cache warm again
+        if "editions" in wanted:
+            count = 20
+            project = editions_project(Path(tmp), root, count)
+            separate = ["sh", "-c", " && ".join(
+                f"{booklet} --root {project} build --edition e{n:02d} --output {tmp}/s{n:02d}.pdf"
+                for n in range(1, count + 1))]
+            compare(f"booklet editions ({count} editions) vs {count} separate booklet build --edition",
+                    [booklet, "--root", str(project), "editions"], separate, root, goal=0.35, runs=1)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html as htmllib
-import io
 import json
 import logging
 import math
@@ -21,13 +20,26 @@ from pathlib import Path
 import weasyprint
 from weasyprint import Document
 
-from . import limits
-from .compose import LAST_STEP, VARIANTS, Fit, Plan, PlannedPage, build_date, compose, plan_pages, size_pt
+from .compose import (
+    DEFAULT_ICC,
+    LAST_STEP,
+    MARKS,
+    SLUG,
+    VARIANTS,
+    Fit,
+    Plan,
+    PlannedPage,
+    build_date,
+    compose,
+    plan_pages,
+    resolve_icc,
+    size_pt,
+)
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
-from .errors import BookletError, Problem, Problems
-from .finish import MARKS, check_targets, output_intent, pdf_bytes, write_atomic, write_atomic_all
+from .errors import BookletError, Problems
+from .finish import check_targets, output_intent, pdf_bytes, write_atomic, write_atomic_all
 from .fonts import check_fonts, check_glyphs, declared_families, declared_fonts
-from .load import Project, Unreadable, read_bounded
+from .load import Project
 from .render import CONTENT_HEIGHT_MM, Band, Misfit, bands, misfits, render_html
 from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
@@ -35,8 +47,6 @@ from .verify import check_pdf
 
 log = logging.getLogger(__name__)
 
-SLUG = "kaere-chef-kaere-ledere"
-DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 
 
 @dataclass
@@ -59,7 +69,7 @@ class Job:
     icc: Path
     date: datetime
     edition: EditionSpec | None = None
-    marks: str = "none"  # print: "crop" draws crop marks in a slug (finish.MARKS)
+    marks: str = "none"  # print: "crop" draws crop marks in a slug (compose.MARKS)
     plan: Plan = field(init=False)
     body_key: str | None = field(default=None, init=False)  # see body_key()
 
@@ -141,26 +151,6 @@ def resolve_marks(variant: str, marks: str | None) -> str:
     if marks != "none" and variant != "print":
         raise BookletError("crop marks are for a print shop: use --variant print, or --marks none")
     return marks
-
-
-def resolve_icc(project: Project, icc: Path | None) -> Path:
-    """The output-intent profile: a file LittleCMS reads as a CMYK output (printer) profile."""
-    from PIL import ImageCms
-
-    path = (icc or project.root / DEFAULT_ICC).resolve()
-    try:
-        data = read_bounded(path, limits.ICC_FILE_BYTES)
-        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
-    except Unreadable as exc:
-        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"ICC profile {exc}")]) from exc
-    except (ImageCms.PyCMSError, OSError, ValueError) as exc:
-        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"not an ICC profile LittleCMS can read: "
-                                    f"{exc}")]) from exc
-    if profile.xcolor_space.strip() != "CMYK" or profile.device_class != "prtr":
-        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, "not a CMYK output profile (it is a "
-                                    f"{profile.xcolor_space.strip()} '{profile.device_class}' profile; "
-                                    "the output intent needs CMYK 'prtr')")])
-    return path
 
 
 def visible_text(html: str) -> str:

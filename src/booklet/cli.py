@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -10,22 +11,29 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import SLUG, build, layout, misfit_message, prepare, resolve_marks, skip_pages
-from .compose import VARIANTS
+from .compose import LAYOUTS, MARKS, SLUG, VARIANTS
 from .editions import EDITIONS_DIR, edition_slugs, scaffold_edition
 from .errors import BookletError, printable
-from .finish import MARKS
-from .handout import LAYOUTS, handout, handout_all
-from .impose import cli_command as impose_command
 from .load import Project
 from .preflight import cli_command as preflight_command
-from .typography import report
 
 log = logging.getLogger("booklet")
 
+# Commands whose modules load the PDF pipeline (WeasyPrint): imported when they run, so that
+# the others (check, web, epub, ...) start quickly. The PDF commands import it in their bodies.
+LAZY = {"impose": ".impose"}
+
 
 class Booklet(click.Group):
-    """Turns unexpected exceptions into one line unless --verbose."""
+    """Turns unexpected exceptions into one line unless --verbose; loads LAZY commands on use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY:
+            return importlib.import_module(LAZY[name], __package__).cli_command
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -81,6 +89,8 @@ def marks_option(command):
 def build_command(obj: dict, variant: str, output: Path | None, html_output: Path | None,
                   icc: Path | None, edition: str | None, marks: str | None) -> None:
     """Build the booklet PDF, or an edition of it."""
+    from .build import build
+
     result = build(obj["root"], variant, output, html_output, icc, edition, marks)
     for note in result.notes:
         click.echo(f"note: {note}", err=True)
@@ -103,6 +113,9 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
 @click.pass_obj
 def check_command(obj: dict, edition: str | None, typography: bool, variant: str) -> None:
     """Validate source/ (and an edition) without building."""
+    from .build import layout, misfit_message, prepare, skip_pages
+    from .typography import report
+
     job = prepare(obj["root"], variant, edition=edition)
     if typography:
         _, document, bad = layout(job)
@@ -126,14 +139,18 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
 
 
 @main.command("editions")
-@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@click.option("--format", "format_", type=click.Choice(("pdf", "web", "epub")), default="pdf",
+              show_default=True, help="pdf: the booklet PDFs. web: a static site each. epub: an EPUB 3 each.")
+@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
+              help="The PDFs' variant.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=lambda: len(os.sched_getaffinity(0))
               if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, show_default="all cores",
               help="Worker processes.")
 @marks_option
 @click.pass_obj
-def editions_command(obj: dict, variant: str, jobs: int, marks: str | None) -> None:
-    """Build every edition in source/editions/ into dist/editions/."""
+def editions_command(obj: dict, format_: str, variant: str, jobs: int, marks: str | None) -> None:
+    """Build every edition in source/editions/ into dist/editions/ (PDF, web site or EPUB)."""
+    from .build import resolve_marks
     project = Project.at(obj["root"])
     slugs = edition_slugs(project)
     marks = resolve_marks(variant, marks)  # refused once here rather than by every worker
@@ -146,7 +163,8 @@ def editions_command(obj: dict, variant: str, jobs: int, marks: str | None) -> N
 
     from .batch import build_editions  # multiprocessing: only for this command
 
-    outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress, marks)
+    outcomes = build_editions(project.root, slugs, variant, jobs, project.dist / "editions", progress, marks,
+                              format_)
     width = max(len("edition"), *(len(o.slug) for o in outcomes))
     click.echo(f"{'edition':<{width}}  pages  seconds  result")
     for o in outcomes:
@@ -185,6 +203,8 @@ def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str 
     """One wish (its number or slug) as a handout: the leaders' letter and the chef's reply."""
     if all_wishes == (wish is not None):
         raise BookletError("name one WISH (its number or slug), or give --all")
+    from .handout import handout, handout_all
+
     if all_wishes and output:
         raise BookletError("--output names one file; --all writes one per wish into dist/handouts/")
     results = (handout_all(obj["root"], edition, layout, variant, marks) if all_wishes
@@ -216,6 +236,8 @@ def watch_command(obj: dict, edition: str | None, variant: str) -> None:
 @click.pass_obj
 def preview_command(obj: dict, edition: str | None, variant: str, output: Path | None, dpi: int) -> None:
     """Build, then render one PNG per spread and a contact sheet of them all."""
+    from .build import build
+
     result = build(obj["root"], variant, edition=edition)
     folder = output or result.output.parent / ("preview-" + result.output.stem.removeprefix(SLUG).strip("-")
                                                if result.output.stem != SLUG else "preview")
@@ -225,7 +247,30 @@ def preview_command(obj: dict, edition: str | None, variant: str, output: Path |
     click.echo(f"{folder} ({len(written) - 1} spreads and contact.png)")
 
 
-main.add_command(impose_command)
+@main.command("web")
+@click.option("--edition", metavar="SLUG", help="An organisation's edition (source/editions/SLUG/).")
+@click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="The site's folder (default: dist/web/ or dist/web-SLUG/).")
+@click.pass_obj
+def web_command(obj: dict, edition: str | None, output: Path | None) -> None:
+    """Write the booklet as an accessible static web site (index.html, CSS, fonts)."""
+    from .web import build_web
+
+    click.echo(build_web(obj["root"], edition, output))
+
+
+@main.command("epub")
+@click.option("--edition", metavar="SLUG", help="An organisation's edition (source/editions/SLUG/).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the EPUB (default: dist/kaere-chef-kaere-ledere[-SLUG].epub).")
+@click.pass_obj
+def epub_command(obj: dict, edition: str | None, output: Path | None) -> None:
+    """Write the booklet as an accessible EPUB 3 e-book."""
+    from .epub import build_epub
+
+    click.echo(build_epub(obj["root"], edition, output))
+
+
 main.add_command(preflight_command)
 
 if __name__ == "__main__":  # pragma: no cover

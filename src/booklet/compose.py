@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -13,8 +14,9 @@ import jinja2
 import yaml
 from markupsafe import Markup
 
-from .errors import BookletError
-from .load import Project
+from . import limits
+from .errors import BookletError, Problem
+from .load import Project, Unreadable, read_bounded
 from .typography import balance, typeset
 from .validate import Content
 
@@ -31,6 +33,10 @@ STYLESHEETS = (
     "css/6-wish.css",
     "css/7-chapters.css",
 )
+SLUG = "kaere-chef-kaere-ledere"  # the outputs' file names
+MARKS = ("crop", "none")  # printer's marks of a print PDF: crop marks in a slug, or bare boxes
+LAYOUTS = ("a5", "a4")  # of a handout (plan_handout): two A5 pages, or both on one A4 sheet
+DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 # Copyfit (2-variables.css): a fixed page's body type is set ``step`` tenths of a point below
 # the brief's maximum, 9.5 pt, down to its minimum, 8.5 pt; its other sizes follow the step.
 MAX_SIZE_PT = 9.5
@@ -218,6 +224,26 @@ def build_date(content: Content) -> dt.datetime:
             raise BookletError(f"SOURCE_DATE_EPOCH: not a whole number of seconds since 1970 that is a "
                                f"date: {epoch[:40]!r}") from exc
     return dt.datetime(content.booklet.year, 1, 1, tzinfo=dt.UTC)
+
+
+def resolve_icc(project: Project, icc: Path | None) -> Path:
+    """The output-intent profile: a file LittleCMS reads as a CMYK output (printer) profile."""
+    from PIL import ImageCms
+
+    path = (icc or project.root / DEFAULT_ICC).resolve()
+    try:
+        data = read_bounded(path, limits.ICC_FILE_BYTES)
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile
+    except Unreadable as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"ICC profile {exc}")]) from exc
+    except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, f"not an ICC profile LittleCMS can read: "
+                                    f"{exc}")]) from exc
+    if profile.xcolor_space.strip() != "CMYK" or profile.device_class != "prtr":
+        raise BookletError([Problem(str(icc or DEFAULT_ICC), 0, "not a CMYK output profile (it is a "
+                                    f"{profile.xcolor_space.strip()} '{profile.device_class}' profile; "
+                                    "the output intent needs CMYK 'prtr')")])
+    return path
 
 
 def load_palette(project: Project) -> dict[str, list[float]]:

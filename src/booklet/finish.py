@@ -34,7 +34,6 @@ FOGRA39 = {
 }
 
 
-MARKS = ("crop", "none")  # printer's marks of a print PDF: crop marks in a slug, or bare boxes
 MM = 72 / 25.4
 # The slug, beyond the bleed on every side, holds the marks: 5 mm is a 4 mm mark kept 0.5 mm clear
 # of the BleedBox (not even a stroke's end in the bleed) and 0.5 mm clear of the sheet's edge

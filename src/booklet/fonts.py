@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from struct import error as struct_error
@@ -13,19 +14,41 @@ from fontTools.ttLib import TTFont, TTLibError
 from .errors import Problems
 from .fields import Located
 
-FONT_FACE = re.compile(r"@font-face\s*{[^}]*?src:\s*url\(([^)]+)\)[^}]*}", re.S)
-FAMILY = re.compile(r"@font-face\s*{[^}]*?font-family:\s*[\"']?([^;\"']+)", re.S)
+FONT_FACE = re.compile(r"@font-face\s*{([^}]*)}", re.S)
+DESCRIPTOR = re.compile(r"([a-z-]+)\s*:\s*([^;]+)")
+
+
+@dataclass(frozen=True)
+class Face:
+    """One @font-face rule: the family, the file it loads, its weight and style."""
+
+    family: str
+    path: Path
+    weight: str = "400"
+    style: str = "normal"
+
+
+def declared_faces(css_file: Path) -> list[Face]:
+    """The stylesheet's @font-face rules, their files resolved against the stylesheet."""
+    faces = []
+    for rule in FONT_FACE.findall(css_file.read_text(encoding="utf-8")):
+        found = {name: value.strip() for name, value in DESCRIPTOR.findall(rule)}
+        url = re.fullmatch(r"url\(([^)]+)\)", found.get("src", ""))
+        if "font-family" in found and url:
+            path = (css_file.parent / url[1].strip("'\" ")).resolve()
+            faces.append(Face(found["font-family"].strip("'\""), path, found.get("font-weight", "400"),
+                              found.get("font-style", "normal")))
+    return faces
 
 
 def declared_families(css_file: Path) -> set[str]:
     """Family names of the stylesheet's @font-face rules: the only fonts a PDF may hold."""
-    return set(FAMILY.findall(css_file.read_text(encoding="utf-8")))
+    return {face.family for face in declared_faces(css_file)}
 
 
 def declared_fonts(css_file: Path) -> list[Path]:
     """The font files a stylesheet's @font-face rules load, resolved against the stylesheet."""
-    text = css_file.read_text(encoding="utf-8")
-    return [(css_file.parent / url.strip("'\" ")).resolve() for url in FONT_FACE.findall(text)]
+    return [face.path for face in declared_faces(css_file)]
 
 
 @lru_cache(maxsize=32)

@@ -13,13 +13,12 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from .build import Job, Result, finish, prepare, render
-from .compose import plan_handout
+from .compose import LAYOUTS, plan_handout
 from .errors import BookletError
 from .finish import write_atomic
 from .impose import two_up
 from .schema import Wish
 
-LAYOUTS = ("a5", "a4")
 MM = 72 / 25.4
 A4_LANDSCAPE = (297 * MM, 210 * MM)
 SAFE_MARGIN = 8 * MM  # clear of any office printer's unprintable edge

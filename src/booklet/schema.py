@@ -34,9 +34,19 @@ class ReplyLabels(Record):
     expectations = Text("Label over the bullets on what the chef expects in return.")
 
 
+class NavigationLabels(Record):
+    """Words of the web page's and the e-book's navigation and metadata, not of the booklet's text."""
+
+    contents = Text("Heading of the table of contents, «Indhold».")
+    skip = Text("The web page's link past the cover and contents to the text, «Gå til teksten».")
+    quotes = Text("What a screen reader calls a side's column of interview quotes, «Citater».")
+    summary = Text("The e-book's accessibility summary (schema:accessibilitySummary): how it can be read.")
+
+
 class Labels(Record):
     letter = Nested("Labels of the leaders' letter page.", LetterLabels)
     reply = Nested("Labels of the chef's reply page.", ReplyLabels)
+    navigation = Nested("Labels of the web page's and the e-book's navigation.", NavigationLabels)
 
 
 class Booklet(Record):

@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
-from weasyprint import Document
-from weasyprint.formatting_structure import boxes
+
+if TYPE_CHECKING:  # WeasyPrint loads only with a layout to read: typeset() serves every output
+    from weasyprint import Document
+    from weasyprint.formatting_structure import boxes
 
 HYPHENS = ("\u2010", "-", "\u00ad")
 SHORT_WORD = 7  # a last line holding one word shorter than this is a runt
@@ -36,11 +39,15 @@ class Defect:
 
 
 def _line_text(line: boxes.LineBox) -> str:
+    from weasyprint.formatting_structure import boxes
+
     return "".join(b.text for b in line.descendants() if isinstance(b, boxes.TextBox))
 
 
 def _paragraphs(page_box) -> list[tuple[boxes.Box, list[boxes.LineBox]]]:
     """Block containers that hold lines directly: paragraphs, list items, quote lines."""
+    from weasyprint.formatting_structure import boxes
+
     found = []
     for box in page_box.descendants():
         if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
@@ -124,6 +131,8 @@ def _is_title(box: boxes.Box) -> bool:
 
 def _stranded_headings(number: int, page_box) -> list[Defect]:
     """A heading with nothing after it on its page: its text went on to the next page."""
+    from weasyprint.formatting_structure import boxes
+
     last_heading, inside = None, set()
     for box in page_box.descendants():
         if not isinstance(box, boxes.BlockBox) or id(box) in inside or box.element is None:

@@ -1,0 +1,287 @@
+"""`booklet web`: the site's files, and the page itself in headless Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from booklet.cli import main
+from booklet.errors import BookletError
+from booklet.reflow import prepare
+from booklet.web import build_web
+
+from .conftest import ROOT, missing_tool
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+INSTALL = "apt-get install chromium && .venv/bin/pip install -e '.[dev]'"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def sites(web_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("editions-web")
+    built = {slug: build_web(ROOT, slug, folder / slug) for slug in ("eksempel-kommune", "region-eksempel")}
+    return {"booklet": web_site, **built}
+
+
+class Browser:
+    """Chromium with every request that is not file: blocked and recorded."""
+
+    def __init__(self, context):
+        self.context = context
+        self.refused: list[str] = []
+        self.loaded: list[str] = []
+        context.route("**/*", self._route)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith("file:"):
+            self.loaded.append(url)
+            route.continue_()
+        else:
+            self.refused.append(url)
+            route.abort()
+
+    def open(self, site: Path, width: int, anchor: str = "", scheme: str = "light"):
+        page = self.context.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
+        page.emulate_media(color_scheme=scheme)
+        page.goto((site / "index.html").as_uri() + anchor)
+        page.wait_for_load_state("load")
+        page.evaluate("document.fonts.ready")
+        return page
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing_tool("Playwright", INSTALL)
+    if CHROMIUM is None:
+        missing_tool("Chromium", INSTALL)
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
+            args=ARGS)
+        try:
+            yield Browser(context)
+        finally:
+            context.close()
+
+
+@pytest.fixture(autouse=True)
+def nothing_leaves(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every browser test: no request but file: was attempted, and none left the site."""
+    yield
+    if "browser" in request.fixturenames:
+        browser = request.getfixturevalue("browser")
+        assert browser.refused == [], f"requests that are not file: {browser.refused}"
+        sites = request.getfixturevalue("sites")
+        outside = [u for u in browser.loaded if not any(u.startswith(s.as_uri() + "/") for s in sites.values())]
+        assert outside == [], f"files loaded from outside the site: {outside}"
+
+
+# --- the files ---------------------------------------------------------------------------
+
+def test_site_files(web_site: Path):
+    names = {p.relative_to(web_site).as_posix() for p in web_site.rglob("*") if p.is_file()}
+    assert "index.html" in names
+    assert {n for n in names if n.startswith("css/")} == {"css/1-fonts.css", "css/2-variables.css",
+                                                          "css/3-style.css", "css/4-web.css"}
+    fonts = sorted(n for n in names if n.endswith(".woff2"))
+    assert len(fonts) == 7 and all((web_site / f).read_bytes()[:4] == b"wOF2" for f in fonts)
+    assert {"fonts/OFL-SourceSans3.txt", "fonts/OFL-SourceSerif4.txt"} <= names
+    html = (web_site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="da">' in html and "<script" not in html
+    # every reference is relative, into the site, and the file is there; only links go out
+    for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
+        if ref.startswith("https://"):
+            assert re.search(rf'<a href="{re.escape(ref)}"', html)
+        elif not ref.startswith("#"):
+            assert (web_site / ref).is_file(), ref
+    for css in web_site.glob("css/*.css"):
+        for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8")):
+            assert (css.parent / url).resolve().is_file(), url
+
+
+def test_every_wish_has_its_anchor_and_contents_entry(web_site: Path):
+    html = (web_site / "index.html").read_text(encoding="utf-8")
+    content = prepare(ROOT).content
+    for wish in content.wishes:
+        assert f'id="{wish.slug}"' in html
+        assert f'<a href="#{wish.slug}">{wish.number}. {wish.letter.title}</a>' in html
+
+
+def test_same_input_same_bytes(web_site: Path, tmp_path: Path):
+    again = build_web(ROOT, output=tmp_path / "again")
+    files = sorted(p.relative_to(web_site) for p in web_site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    assert all((web_site / f).read_bytes() == (again / f).read_bytes() for f in files)
+
+
+def test_markup_in_content_stays_text(web_project: Path):
+    path = web_project / "source/booklet.yaml"
+    path.write_text(path.read_text().replace('publisher: "Væksthus for Ledelse"',
+                                             'publisher: "<b>Åben & Ærlig</b> \\"Kommune\\""'))
+    html = (build_web(web_project) / "index.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt; &#34;Kommune&#34;" in html
+    assert "<b>Åben" not in html
+
+
+def test_a_logo_that_climbs_out_is_refused(web_project: Path):
+    edition = web_project / "source/editions/eksempel-kommune/edition.yaml"
+    (web_project / "layouts/outside.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    edition.write_text(edition.read_text().replace("logo: logo.svg", "logo: ../../../layouts/outside.svg"))
+    result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--edition", "eksempel-kommune"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "source/editions/eksempel-kommune/edition.yaml:4: 'logo' must be a file inside the edition's folder" \
+        in result.output
+    assert not (web_project / "dist/web-eksempel-kommune").exists()
+
+
+def test_a_folder_that_is_not_a_site_is_never_replaced(tmp_path: Path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me")
+    with pytest.raises(BookletError, match="not a web site written by booklet"):
+        build_web(ROOT, output=folder)
+    assert (folder / "notes.txt").read_text() == "keep me"
+
+
+def test_cli_web(web_project: Path):
+    result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--edition", "region-eksempel"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(web_project / "dist/web-region-eksempel")
+
+
+# --- in the browser ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_reflows_without_horizontal_scroll(browser: Browser, sites: dict[str, Path], width: int):
+    for site in sites.values():
+        page = browser.open(site, width)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.close()
+
+
+def boxes(page, selector: str) -> list[dict]:
+    return [page.locator(selector).nth(i).bounding_box() for i in range(page.locator(selector).count())]
+
+
+def test_a_wish_is_a_conversation_side_by_side_when_wide(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["booklet"], 1280)
+    letter, reply = boxes(page, "#strategisk-retning > .side")
+    assert reply["x"] >= letter["x"] + letter["width"] and abs(reply["y"] - letter["y"]) < 1
+    quotes, text = boxes(page, "#strategisk-retning .letter > .quotes")[0], boxes(page, "#strategisk-retning .letter > .voice")[0]
+    assert quotes["x"] + quotes["width"] <= text["x"]  # the letter's quotes on its outer side
+    reply_quotes = boxes(page, "#strategisk-retning .reply > .quotes")[0]
+    assert reply_quotes["x"] >= reply["x"] + reply["width"] - reply_quotes["width"] - 1
+    page.close()
+
+
+def test_a_wish_stacks_on_a_phone_with_its_quotes_between(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["booklet"], 390)
+    letter, reply = boxes(page, "#strategisk-retning > .side")
+    assert reply["y"] >= letter["y"] + letter["height"]
+    sections = boxes(page, "#strategisk-retning .letter > .labelled")
+    quotes = boxes(page, "#strategisk-retning .letter > .quotes")[0]
+    assert sections[1]["y"] + sections[1]["height"] <= quotes["y"] < sections[2]["y"]
+    assert quotes["width"] > 300
+    page.close()
+
+
+def test_one_h1_and_no_skipped_heading_levels(browser: Browser, sites: dict[str, Path]):
+    for site in sites.values():
+        page = browser.open(site, 1280)
+        levels = page.evaluate("[...document.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => +h.tagName[1])")
+        assert levels.count(1) == 1 and levels[0] == 1
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+        landmarks = page.evaluate("['header','nav','main','footer'].map(t => document.querySelectorAll("
+                                  "'body > ' + t).length)")
+        assert landmarks == [1, 1, 1, 1]
+        page.close()
+
+
+def test_skip_link_is_first_visible_on_focus_and_moves_focus_to_the_text(browser: Browser,
+                                                                          sites: dict[str, Path]):
+    page = browser.open(sites["booklet"], 390)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    box = page.locator(".skip-link").bounding_box()
+    assert box["y"] >= 0 and box["height"] > 10
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # :focus-visible draws a ring
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "tekst"
+    page.close()
+
+
+def test_anchor_lands_on_its_wish(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["booklet"], 390, "#sparring")
+    top = page.locator("#sparring").bounding_box()["y"]
+    assert 0 <= top < 100
+    page.close()
+
+
+@pytest.mark.parametrize("width,scheme", [(390, "light"), (1280, "light"), (1280, "dark")])
+def test_axe_finds_no_wcag_violations(browser: Browser, sites: dict[str, Path], width: int, scheme: str):
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        missing_tool("axe-core (axe-playwright-python)", INSTALL)
+    for name, site in sites.items():
+        page = browser.open(site, width, scheme=scheme)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+        assert violations == [], f"{name} at {width} px ({scheme}): {violations}"
+        assert results.response["passes"], "axe ran no rule"
+        page.close()
+
+
+def test_editions_carry_their_name_logo_colours_and_wishes(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["eksempel-kommune"], 1280)
+    assert "Udgivet i samarbejde med Eksempel Kommune" in page.inner_text("header")
+    logo = page.locator("header img.cover-logo")
+    assert logo.get_attribute("alt") == "Eksempel Kommune"
+    assert page.evaluate("document.querySelector('header img').naturalWidth") > 0
+    # headings carry the typesetter's ties (no-break spaces: typography.balance)
+    assert page.locator("#forord-udgave h2").inner_text().replace("\u00a0", " ") == \
+        "Kære ledere og chefer i Eksempel Kommune"
+    assert page.locator("#om-udgave").count() == 1 and page.locator("main > .wish").count() == 6
+    green = page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")
+    page.close()
+    page = browser.open(sites["booklet"], 1280)
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") != green
+    page.close()
+    page = browser.open(sites["region-eksempel"], 1280)
+    slugs = page.evaluate("[...document.querySelectorAll('main > .wish')].map(w => w.id)")
+    assert slugs == ["strategisk-retning", "sparring", "samarbejde"]
+    assert page.locator("#forord").count() == 0  # its own foreword replaces the publisher's
+    family = page.evaluate("getComputedStyle(document.querySelector('h2.chapter-title')).fontFamily")
+    assert family.startswith('"Edition Sans"')
+    assert page.evaluate("document.fonts.check('700 16px \"Edition Sans\"')")
+    page.close()
+
+
+def test_editions_format_web_builds_a_site_for_each(web_project: Path):
+    result = CliRunner().invoke(main, ["--root", str(web_project), "editions", "--format", "web", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    for slug in ("eksempel-kommune", "region-eksempel"):
+        assert (web_project / f"dist/editions/web-{slug}/index.html").is_file()
+        assert f"web-{slug}" in result.output
+
+
+def test_the_site_never_goes_into_the_inputs(web_project: Path):
+    for output in ("source/site", "layouts", "."):
+        result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--output", str(web_project / output)])
+        assert result.exit_code == 1 and "Traceback" not in result.output, output
+    assert (web_project / "source/booklet.yaml").is_file() and not (web_project / "source/site").exists()
