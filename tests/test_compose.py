@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,21 @@ def test_the_print_shops_profile_is_the_one_composed(project: Path):
     fogra = css_colours(loaded, "screen", resolve_icc(loaded, None), None)
     swop = css_colours(loaded, "screen", resolve_icc(loaded, SWOP), None)
     assert fogra.keys() == swop.keys() and fogra != swop
+
+
+def test_a_label_never_stands_apart_from_all_of_its_bullets():
+    """Wherever the quote band ends, a section's label goes with at least its first bullet:
+    a cut right after a label sets the label under the band too."""
+    project = Project.at(ROOT)
+    content = check(ROOT)
+    plan = plan_pages(content)
+    side = plan.pages[f"wish-{content.wishes[0].slug}-letter"]
+    units = sum(1 + len(items) for items in (side.data.letter.implies, side.data.letter.could_do,
+                                             side.data.letter.risks))
+    for split in range(units + 1):
+        side.split = split
+        html = compose(project, content, plan, "print", resolve_icc(project, None), DATE, include={side.id})
+        page = html.split(f'id="{side.id}"', 1)[1].split("</main>", 1)[0] if "</main>" in html else html
+        for section in re.findall(r'<section class="labelled[^"]*">(.*?)</section>', page, re.S):
+            if '<h3 class="label">' in section:
+                assert "<li" in section, (split, section)
