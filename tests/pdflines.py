@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from .conftest import missing_tool
 
 HYPHENS = ("\u2010", "-", "\u00ad")
 SEGMENT = re.compile(r"\S+(?: \S+)*")  # text between runs of two or more spaces: one column's line
@@ -21,7 +21,7 @@ SAME_COLUMN = 3  # characters a column's lines may start apart (bullets hang)
 def pdftotext(pdf: Path) -> list[str]:
     """The text of each page, laid out in columns by poppler."""
     if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext missing: apt-get install poppler-utils")
+        missing_tool("pdftotext", "apt-get install poppler-utils")
     out = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True,
                          capture_output=True, text=True).stdout
     return out.split("\f")

@@ -18,7 +18,7 @@ from booklet.fonts import declared_families
 from booklet.preflight import preflight
 from booklet.verify import A5, BLEED, MM, check_pdf, pdf_fonts
 
-from .conftest import ROOT, SESSION_SUBSETTER, Subsetter, copy_project, page_texts, words
+from .conftest import ROOT, SESSION_SUBSETTER, Subsetter, copy_project, missing_tool, page_texts, words
 
 SEED = Path(__file__).parent / "data" / "seed.txt"
 FAMILIES = declared_families(ROOT / "layouts/css/1-fonts.css")
@@ -325,10 +325,11 @@ def test_a_profile_that_is_not_a_cmyk_output_profile_is_refused(project: Path, t
                                              "profile; the output intent needs CMYK 'prtr')")
 
 
-@pytest.mark.skipif(not SWOP.is_file(), reason="needs a second CMYK profile: apt-get install libgs-common")
 def test_a_print_shop_profile_is_the_output_intent(project: Path, tmp_path: Path):
     """--icc embeds the given profile's own bytes, described by its own description; and it is
     the profile the screen build converts the palette through."""
+    if not SWOP.is_file():
+        missing_tool("a second CMYK profile", "apt-get install libgs-common")
     out = tmp_path / "swop.pdf"
     build(project, "print", out, icc=SWOP)
     reader = PdfReader(out)

@@ -7,13 +7,11 @@ import os
 import re
 from pathlib import Path
 
-import pytest
-
 from booklet.build import check, resolve_icc
 from booklet.compose import compose, plan_pages
 from booklet.load import Project
 
-from .conftest import ROOT
+from .conftest import ROOT, missing_tool
 
 GOLDEN = Path(__file__).parent / "golden" / "booklet-print.html"
 DATE = dt.datetime(2016, 1, 1, tzinfo=dt.UTC)
@@ -61,9 +59,10 @@ def test_plan_keeps_letters_left_and_grows_in_fours():
 SWOP = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 
 
-@pytest.mark.skipif(not SWOP.is_file(), reason="needs a second CMYK profile: apt-get install libgs-common")
 def test_the_print_shops_profile_is_the_one_composed(project: Path):
     """Print names it in the output-intent rule; screen converts the palette through it."""
+    if not SWOP.is_file():
+        missing_tool("a second CMYK profile", "apt-get install libgs-common")
     from booklet.compose import css_colours
 
     loaded = Project.at(project)
