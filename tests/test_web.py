@@ -198,6 +198,38 @@ def test_a_wish_stacks_on_a_phone_with_its_quotes_between(browser: Browser, site
     page.close()
 
 
+def test_a_wish_keeps_the_parts_measure_on_a_tablet(browser: Browser, sites: dict[str, Path]):
+    # one column at 768 px: the wish starts at the same left edge as the chapters before it
+    page = browser.open(sites["booklet"], 768)
+    chapter, wish = boxes(page, "#forord")[0], boxes(page, "#strategisk-retning")[0]
+    assert abs(wish["x"] - chapter["x"]) < 1 and abs(wish["width"] - chapter["width"]) < 1
+    page.close()
+
+
+def test_an_editions_logo_stands_above_its_title_on_a_phone(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["eksempel-kommune"], 390)
+    for part in ("#forord-udgave", "#om-udgave"):
+        logo, title = boxes(page, f"{part} .page-logo")[0], boxes(page, f"{part} h2")[0]
+        assert logo["y"] + logo["height"] <= title["y"], part  # not floated beside it
+        assert title["width"] > 300, part  # the title has the column's width
+    page.close()
+
+
+def test_printing_the_page_strands_no_salutation_and_keeps_the_back_cover_whole(
+        browser: Browser, sites: dict[str, Path]):
+    import pypdfium2 as pdfium
+    page = browser.open(sites["booklet"], 1280)
+    page.emulate_media(media="print")
+    pdf = pdfium.PdfDocument(page.pdf(format="A4"))
+    page.close()
+    pages = [[line.strip() for line in pdf[i].get_textpage().get_text_range().splitlines() if line.strip()]
+             for i in range(len(pdf))]
+    salutations = {"Kære chef!", "Kære ledere!"}
+    assert [i + 1 for i, lines in enumerate(pages) if lines and lines[-1] in salutations] == []
+    back = [i for i, lines in enumerate(pages) if any(line.startswith("Hvornår er man en god chef") for line in lines)]
+    assert back and pages[back[-1]][-1] == "lederweb.dk"
+
+
 def test_one_h1_and_no_skipped_heading_levels(browser: Browser, sites: dict[str, Path]):
     for site in sites.values():
         page = browser.open(site, 1280)
