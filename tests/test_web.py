@@ -206,6 +206,16 @@ def test_a_wish_keeps_the_parts_measure_on_a_tablet(browser: Browser, sites: dic
     page.close()
 
 
+@pytest.mark.parametrize("width", [320, 768])
+def test_a_bands_text_keeps_the_columns_left_edge(browser: Browser, sites: dict[str, Path], width: int):
+    # a tinted band (a box, a side's quotes) reaches out into the margin, its text does not move in
+    page = browser.open(sites["booklet"], width)
+    edge = boxes(page, "#forord > p")[0]["x"]
+    for selector in ("main > .box > p", "#strategisk-retning .letter .quotes .quote"):
+        assert abs(boxes(page, selector)[0]["x"] - edge) < 1, selector
+    page.close()
+
+
 def test_an_editions_logo_stands_above_its_title_on_a_phone(browser: Browser, sites: dict[str, Path]):
     page = browser.open(sites["eksempel-kommune"], 390)
     for part in ("#forord-udgave", "#om-udgave"):
