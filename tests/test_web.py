@@ -216,6 +216,17 @@ def test_a_bands_text_keeps_the_columns_left_edge(browser: Browser, sites: dict[
     page.close()
 
 
+def test_a_box_has_as_much_room_below_its_text_as_above(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["booklet"], 390)
+    for i in range(page.locator("main > .box").count()):
+        box = page.locator("main > .box").nth(i)
+        outer = box.bounding_box()
+        first, last = box.locator("> :first-child").bounding_box(), box.locator("> :last-child").bounding_box()
+        above, below = first["y"] - outer["y"], outer["y"] + outer["height"] - last["y"] - last["height"]
+        assert abs(above - below) < 1, (i, above, below)
+    page.close()
+
+
 def test_an_editions_logo_stands_above_its_title_on_a_phone(browser: Browser, sites: dict[str, Path]):
     page = browser.open(sites["eksempel-kommune"], 390)
     for part in ("#forord-udgave", "#om-udgave"):
