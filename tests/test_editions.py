@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -309,3 +310,11 @@ def test_legitimate_odd_names_build(tmp_path: Path):
     assert result.pages == 16
     fonts = {name.split("+")[-1] for name in pdf_fonts(PdfReader(tmp_path / "region.pdf"))}
     assert "Edition-Sans-Bold" in fonts, fonts
+
+
+def test_the_example_logos_name_a_generic_family_after_the_booklets():
+    # a logo shown as an image (web page, e-book cover) cannot use the page's fonts: without a
+    # generic family its words fall back to the browser's serif
+    for logo in sorted((ROOT / "source" / "editions").glob("*/logo.svg")):
+        families = re.findall(r'font-family="([^"]+)"', logo.read_text())
+        assert families and all(f.split(",")[-1].strip() in {"sans-serif", "serif"} for f in families), logo

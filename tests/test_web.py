@@ -198,6 +198,59 @@ def test_a_wish_stacks_on_a_phone_with_its_quotes_between(browser: Browser, site
     page.close()
 
 
+def test_a_wish_keeps_the_parts_measure_on_a_tablet(browser: Browser, sites: dict[str, Path]):
+    # one column at 768 px: the wish starts at the same left edge as the chapters before it
+    page = browser.open(sites["booklet"], 768)
+    chapter, wish = boxes(page, "#forord")[0], boxes(page, "#strategisk-retning")[0]
+    assert abs(wish["x"] - chapter["x"]) < 1 and abs(wish["width"] - chapter["width"]) < 1
+    page.close()
+
+
+@pytest.mark.parametrize("width", [320, 768])
+def test_a_bands_text_keeps_the_columns_left_edge(browser: Browser, sites: dict[str, Path], width: int):
+    # a tinted band (a box, a side's quotes) reaches out into the margin, its text does not move in
+    page = browser.open(sites["booklet"], width)
+    edge = boxes(page, "#forord > p")[0]["x"]
+    for selector in ("main > .box > p", "#strategisk-retning .letter .quotes .quote"):
+        assert abs(boxes(page, selector)[0]["x"] - edge) < 1, selector
+    page.close()
+
+
+def test_a_box_has_as_much_room_below_its_text_as_above(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["booklet"], 390)
+    for i in range(page.locator("main > .box").count()):
+        box = page.locator("main > .box").nth(i)
+        outer = box.bounding_box()
+        first, last = box.locator("> :first-child").bounding_box(), box.locator("> :last-child").bounding_box()
+        above, below = first["y"] - outer["y"], outer["y"] + outer["height"] - last["y"] - last["height"]
+        assert abs(above - below) < 1, (i, above, below)
+    page.close()
+
+
+def test_an_editions_logo_stands_above_its_title_on_a_phone(browser: Browser, sites: dict[str, Path]):
+    page = browser.open(sites["eksempel-kommune"], 390)
+    for part in ("#forord-udgave", "#om-udgave"):
+        logo, title = boxes(page, f"{part} .page-logo")[0], boxes(page, f"{part} h2")[0]
+        assert logo["y"] + logo["height"] <= title["y"], part  # not floated beside it
+        assert title["width"] > 300, part  # the title has the column's width
+    page.close()
+
+
+def test_printing_the_page_strands_no_salutation_and_keeps_the_back_cover_whole(
+        browser: Browser, sites: dict[str, Path]):
+    import pypdfium2 as pdfium
+    page = browser.open(sites["booklet"], 1280)
+    page.emulate_media(media="print")
+    pdf = pdfium.PdfDocument(page.pdf(format="A4"))
+    page.close()
+    pages = [[line.strip() for line in pdf[i].get_textpage().get_text_range().splitlines() if line.strip()]
+             for i in range(len(pdf))]
+    salutations = {"Kære chef!", "Kære ledere!"}
+    assert [i + 1 for i, lines in enumerate(pages) if lines and lines[-1] in salutations] == []
+    back = [i for i, lines in enumerate(pages) if any(line.startswith("Hvornår er man en god chef") for line in lines)]
+    assert back and pages[back[-1]][-1] == "lederweb.dk"
+
+
 def test_one_h1_and_no_skipped_heading_levels(browser: Browser, sites: dict[str, Path]):
     for site in sites.values():
         page = browser.open(site, 1280)
