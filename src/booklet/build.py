@@ -89,8 +89,7 @@ class Job:
     @property
     def inputs(self) -> list[Path]:
         """What an output must never overwrite."""
-        project = self.project
-        return [project.source, project.layouts, project.fonts, self.icc]
+        return self.project.inputs(self.icc)
 
     @property
     def font_files(self) -> list[Path]:
@@ -100,7 +99,7 @@ class Job:
     def families(self) -> set[str]:
         """The only font families the PDF may hold."""
         own = {EDITION_SANS} if self.font_files else set()
-        return declared_families(self.project.layouts / "css" / "1-fonts.css") | own
+        return declared_families(self.project.fonts_css) | own
 
     def compose(self, include: set[str] | None = None) -> str:
         return compose(self.project, self.content, self.plan, self.variant, self.icc, self.date,
@@ -137,7 +136,7 @@ def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
         spec = load_edition(project, edition, content, problems)
         problems.raise_if_any()
     job = Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec, marks)
-    check_glyphs(project.layouts / "css" / "1-fonts.css", [*content.texts, *(spec.texts if spec else ())],
+    check_glyphs(project.fonts_css, [*content.texts, *(spec.texts if spec else ())],
                  problems, job.font_files)
     problems.raise_if_any()
     return job
@@ -205,7 +204,7 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
     """One composition and layout of the pages in ``include`` (all when None)."""
     html = job.compose(include)
     problems = Problems(job.project.root)
-    check_fonts(job.project.layouts / "css" / "1-fonts.css", visible_text(html), problems, job.font_files)
+    check_fonts(job.project.fonts_css, visible_text(html), problems, job.font_files)
     problems.raise_if_any()
     document = render_html(html, job.project.layouts.as_uri() + "/", job.roots, job.variant)
     return html, document, misfits(document, job.plan, include)
@@ -410,7 +409,7 @@ class FitCache:
     def __init__(self, job: Job):
         digest = hashlib.sha256(f"{job.variant} {weasyprint.__version__}".encode())
         inputs = [*job.project.layouts.rglob("*.css"), *job.project.layouts.rglob("*.html"),
-                  *declared_fonts(job.project.layouts / "css" / "1-fonts.css"), job.icc, *job.font_files]
+                  *declared_fonts(job.project.fonts_css), job.icc, *job.font_files]
         for path in sorted(inputs):
             if path.is_file():  # a missing font is the font check's to report
                 digest.update(path.name.encode() + path.read_bytes())

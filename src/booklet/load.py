@@ -55,6 +55,16 @@ class Project:
     def dist(self) -> Path:
         return self.root / "dist"
 
+    @property
+    def fonts_css(self) -> Path:
+        """The stylesheet whose @font-face rules name every font a PDF may hold (the screen
+        outputs use its faces too)."""
+        return self.layouts / "css" / "1-fonts.css"
+
+    def inputs(self, icc: Path) -> list[Path]:
+        """What an output must never overwrite: the project's folders and the profile."""
+        return [self.source, self.layouts, self.fonts, icc]
+
     def content_files(self) -> list[Path]:
         wishes = sorted((self.source / WISHES_DIR).glob("*.yaml"))
         return [self.source / name for name in CONTENT_FILES] + wishes

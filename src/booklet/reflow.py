@@ -27,7 +27,6 @@ from .load import Project
 from .validate import Content, load_content
 
 XHTML = "http://www.w3.org/1999/xhtml"
-FONTS_CSS = Path("css/1-fonts.css")  # below layouts/: the PDF's faces, which the screen uses too
 # Page kinds of the plan that are parts of the running text (covers and blanks are not;
 # a wish's letter and reply are one part, a conversation).
 PART_KINDS = ("guide", "foreword", "edition_foreword", "introduction", "letter", "organisation", "about",
@@ -70,7 +69,7 @@ class Source:
     @property
     def inputs(self) -> list[Path]:
         """What an output must never overwrite (as build.Job.inputs)."""
-        return [self.project.source, self.project.layouts, self.project.fonts, self.icc]
+        return self.project.inputs(self.icc)
 
     @property
     def parts(self) -> list[Part]:
@@ -240,8 +239,7 @@ class WebFont:
 
 def web_fonts(source: Source) -> list[WebFont]:
     """The faces of layouts/css/1-fonts.css (whatever files it names), and an edition's own."""
-    faces = [WebFont(f.family, f.weight, f.style, f.path) for f in declared_faces(source.project.layouts /
-                                                                                    FONTS_CSS)]
+    faces = [WebFont(f.family, f.weight, f.style, f.path) for f in declared_faces(source.project.fonts_css)]
     faces += [WebFont(EDITION_SANS, f["weight"], f["style"], f["path"])
               for f in font_faces(source.edition)]
     return faces
@@ -311,5 +309,5 @@ def check_text(source: Source, markup: str) -> None:
     """Every character has a glyph in the fonts (no fallback to a system font)."""
     problems = Problems(source.project.root)
     extra = [f.source for f in web_fonts(source) if f.family == EDITION_SANS]
-    check_fonts(source.project.layouts / FONTS_CSS, text(markup), problems, extra)
+    check_fonts(source.project.fonts_css, text(markup), problems, extra)
     problems.raise_if_any()
