@@ -6,6 +6,7 @@ import importlib
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -66,6 +67,19 @@ def main(ctx: click.Context, root: Path, verbose: bool) -> None:
     ctx.obj = {"root": root, "verbose": verbose}
 
 
+Decorator = Callable[[Callable], Callable]
+
+
+def edition_option(help: str = "An organisation's edition (source/editions/SLUG/).") -> Decorator:
+    return click.option("--edition", metavar="SLUG", help=help)
+
+
+def variant_option(help: str | None = None) -> Decorator:
+    """--variant, print by default."""
+    return click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
+                        help=help)
+
+
 def marks_option(command):
     """--marks, for every command that writes a print PDF."""
     return click.option(
@@ -75,15 +89,14 @@ def marks_option(command):
 
 
 @main.command("build")
-@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
-              help="print: PDF/X-4, CMYK, bleed and crop marks. screen: tagged PDF/UA, sRGB.")
+@variant_option("print: PDF/X-4, CMYK, bleed and crop marks. screen: tagged PDF/UA, sRGB.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: dist/kaere-chef-kaere-ledere[-screen].pdf).")
 @click.option("--html", "html_output", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the final HTML that was rendered.")
 @click.option("--icc", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The print shop's CMYK profile for the output intent (default: FOGRA39).")
-@click.option("--edition", metavar="SLUG", help="Build an organisation's edition (source/editions/SLUG/).")
+@edition_option("Build an organisation's edition (source/editions/SLUG/).")
 @marks_option
 @click.pass_obj
 def build_command(obj: dict, variant: str, output: Path | None, html_output: Path | None,
@@ -104,12 +117,12 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
 
 
 @main.command("check")
-@click.option("--edition", metavar="SLUG", help="Also validate an edition (source/editions/SLUG/).")
+@edition_option("Also validate an edition (source/editions/SLUG/).")
 @click.option("--typography", is_flag=True,
               help="Also lay the booklet out and report, per page, its type size and any widow, orphan, "
               "lone word, hyphenated tail, run of hyphens, one-word title line or stranded heading "
               "(exit 1 on a defect).")
-@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@variant_option()
 @click.pass_obj
 def check_command(obj: dict, edition: str | None, typography: bool, variant: str) -> None:
     """Validate source/ (and an edition) without building."""
@@ -141,8 +154,7 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
 @main.command("editions")
 @click.option("--format", "format_", type=click.Choice(("pdf", "web", "epub")), default="pdf",
               show_default=True, help="pdf: the booklet PDFs. web: a static site each. epub: an EPUB 3 each.")
-@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True,
-              help="The PDFs' variant.")
+@variant_option("The PDFs' variant.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=lambda: len(os.sched_getaffinity(0))
               if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, show_default="all cores",
               help="Worker processes.")
@@ -188,7 +200,7 @@ def new_edition_command(obj: dict, slug: str, name: str) -> None:
 @main.command("handout")
 @click.argument("wish", required=False)
 @click.option("--all", "all_wishes", is_flag=True, help="Write a handout for every wish.")
-@click.option("--edition", metavar="SLUG", help="An organisation's edition (name and logo in the footer).")
+@edition_option("An organisation's edition (name and logo in the footer).")
 @click.option("--layout", type=click.Choice(LAYOUTS), default="a5", show_default=True,
               help="a5: two A5 pages as in the booklet. a4: both on one landscape A4 sheet "
               "for an office printer.")
@@ -214,8 +226,8 @@ def handout_command(obj: dict, wish: str | None, all_wishes: bool, edition: str 
 
 
 @main.command("watch")
-@click.option("--edition", metavar="SLUG", help="Watch an edition's build.")
-@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@edition_option("Watch an edition's build.")
+@variant_option()
 @click.pass_obj
 def watch_command(obj: dict, edition: str | None, variant: str) -> None:
     """Rebuild whenever source/, layouts/ or fonts/ change; keep watching after errors."""
@@ -228,8 +240,8 @@ def watch_command(obj: dict, edition: str | None, variant: str) -> None:
 
 
 @main.command("preview")
-@click.option("--edition", metavar="SLUG", help="Preview an edition.")
-@click.option("--variant", type=click.Choice(VARIANTS), default="print", show_default=True)
+@edition_option("Preview an edition.")
+@variant_option()
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PNGs (default: dist/preview[-screen]/).")
 @click.option("--dpi", type=click.IntRange(30, 600), default=110, show_default=True)
@@ -248,7 +260,7 @@ def preview_command(obj: dict, edition: str | None, variant: str, output: Path |
 
 
 @main.command("web")
-@click.option("--edition", metavar="SLUG", help="An organisation's edition (source/editions/SLUG/).")
+@edition_option()
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path),
               help="The site's folder (default: dist/web/ or dist/web-SLUG/).")
 @click.pass_obj
@@ -260,7 +272,7 @@ def web_command(obj: dict, edition: str | None, output: Path | None) -> None:
 
 
 @main.command("epub")
-@click.option("--edition", metavar="SLUG", help="An organisation's edition (source/editions/SLUG/).")
+@edition_option()
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the EPUB (default: dist/kaere-chef-kaere-ledere[-SLUG].epub).")
 @click.pass_obj
