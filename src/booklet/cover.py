@@ -64,7 +64,7 @@ class Type:
 
 
 def face(fonts: list[WebFont], family: str, weight: str, style: str = "normal") -> Path:
-    return next(f.source for f in fonts if (f.family, f.weight, f.style) == (family, weight, style))
+    return next(f.path for f in fonts if (f.family, f.weight, f.style) == (family, weight, style))
 
 
 def wrap(words: list[str], type_: Type, measure: float) -> list[str]:

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .compose import Plan, build_date, css_colours, environment, plan_pages, resolve_icc
 from .editions import EDITION_SANS, EditionSpec, font_faces, load_edition
 from .errors import BookletError, Problems
-from .fonts import check_fonts, declared_faces
+from .fonts import Face, check_fonts, declared_faces
 from .load import Project
 from .validate import Content, load_content
 
@@ -224,24 +224,18 @@ def screen_schemes(source: Source) -> dict[str, dict[str, str]]:
 # --- fonts and assets ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class WebFont:
+class WebFont(Face):
     """A face as the screen outputs load it."""
-
-    family: str
-    weight: str
-    style: str
-    source: Path
 
     @property
     def name(self) -> str:
-        return f"fonts/{self.source.stem}.woff2"
+        return f"fonts/{self.path.stem}.woff2"
 
 
 def web_fonts(source: Source) -> list[WebFont]:
     """The faces of layouts/css/1-fonts.css (whatever files it names), and an edition's own."""
-    faces = [WebFont(f.family, f.weight, f.style, f.path) for f in declared_faces(source.project.fonts_css)]
-    faces += [WebFont(EDITION_SANS, f["weight"], f["style"], f["path"])
-              for f in font_faces(source.edition)]
+    faces = [WebFont(f.family, f.path, f.weight, f.style) for f in declared_faces(source.project.fonts_css)]
+    faces += [WebFont(EDITION_SANS, f["path"], f["weight"], f["style"]) for f in font_faces(source.edition)]
     return faces
 
 
@@ -297,7 +291,7 @@ def assets(source: Source, css: tuple[str, ...]) -> dict[str, bytes]:
         files[f"css/{name}"] = (project.layouts / "css" / "reflow" / name).read_bytes()
     roots = [project.fonts] + ([source.edition.folder] if source.edition else [])
     for font in fonts:
-        files[font.name] = woff2(confined(font.source, *roots), cache)
+        files[font.name] = woff2(confined(font.path, *roots), cache)
     for licence in licences(source):
         files[f"fonts/{licence.name}"] = licence.read_bytes()
     if source.logo and source.edition and source.edition.data.logo:
@@ -308,6 +302,6 @@ def assets(source: Source, css: tuple[str, ...]) -> dict[str, bytes]:
 def check_text(source: Source, markup: str) -> None:
     """Every character has a glyph in the fonts (no fallback to a system font)."""
     problems = Problems(source.project.root)
-    extra = [f.source for f in web_fonts(source) if f.family == EDITION_SANS]
+    extra = [f.path for f in web_fonts(source) if f.family == EDITION_SANS]
     check_fonts(source.project.fonts_css, text(markup), problems, extra)
     problems.raise_if_any()
