@@ -194,7 +194,7 @@ def bands(document: Document, plan: Plan, include: set[str] | None = None) -> di
         if band is None or main is None:
             continue
         units = [b for b in main.descendants() if isinstance(b, boxes.BlockBox) and
-                 (b.element_tag == "li" or b.element_tag == "h3")]
+                 b.element_tag in ("li", "h3")]
         found[page.id] = Band(band.position_y + band.margin_height(), tuple(b.border_box_y() for b in units),
                               main.position_y + main.margin_height())
     return found

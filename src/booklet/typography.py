@@ -24,13 +24,12 @@ SHORT_WORD = 7  # a last line holding one word shorter than this is a runt
 MAX_HYPHENS = 2  # consecutive hyphenated lines allowed
 HEADINGS = {"h1", "h2", "h3", "h4"}
 TITLE_CLASSES = {"label", "salutation"}  # set as headings, though not <h*>
-KINDS = ("widow", "orphan", "runt", "hyphen-tail", "hyphens", "title-runt", "stranded-heading")
 
 
 @dataclass(frozen=True)
 class Defect:
     page: int
-    kind: str  # one of KINDS
+    kind: str  # widow, orphan, runt, hyphen-tail, hyphens, title-runt, stranded-heading
     text: str  # where: the start of the paragraph, or the word
     word: str = ""  # the word to keep whole, for a run of hyphens or a hyphenated tail
 
