@@ -119,14 +119,13 @@ def check_logo(path: Path, logo, problems: Problems) -> None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         problems.add(path, logo.line, f"logo {logo.path.name} cannot be read as an image: {exc}")
         return
+    needed = round(LOGO_WIDTH_MM / 25.4 * PRINT_DPI)
     if width * height > limits.LOGO_PIXELS:
         size = f" ({width:,} × {height:,} px)" if height > 1 else ""
         problems.add(path, logo.line, f"logo {logo.path.name} has {width * height:,} pixels{size}; at most "
-                     f"{limits.LOGO_PIXELS:,} "
-                     f"pixels (30 mm at {PRINT_DPI} dpi needs {round(LOGO_WIDTH_MM / 25.4 * PRINT_DPI)} px "
-                     "across)")
+                     f"{limits.LOGO_PIXELS:,} pixels ({LOGO_WIDTH_MM} mm at {PRINT_DPI} dpi needs {needed} "
+                     "px across)")
         return
-    needed = round(LOGO_WIDTH_MM / 25.4 * PRINT_DPI)
     if width < needed:
         dpi = width / (LOGO_WIDTH_MM / 25.4)
         problems.add(path, logo.line, f"logo {logo.path.name} is {width} px wide: {dpi:.0f} dpi at its "
