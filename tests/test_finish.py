@@ -14,14 +14,8 @@ from fontTools.ttLib import TTFont
 
 from booklet import limits
 from booklet.errors import BookletError
-from booklet.finish import (
-    SFNT_EPOCH,
-    _redated,
-    check_targets,
-    remove_stale_temporaries,
-    write_atomic,
-    write_atomic_all,
-)
+from booklet.files import check_targets, remove_stale_temporaries, write_atomic, write_atomic_all
+from booklet.finish import SFNT_EPOCH, _redated
 
 from .conftest import ROOT
 

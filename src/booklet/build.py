@@ -37,7 +37,8 @@ from .compose import (
 )
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
-from .finish import check_targets, output_intent, pdf_bytes, write_atomic, write_atomic_all
+from .files import check_targets, write_atomic, write_atomic_all
+from .finish import output_intent, pdf_bytes
 from .fonts import check_fonts, check_glyphs, declared_families, declared_fonts
 from .load import Project
 from .render import CONTENT_HEIGHT_MM, Band, Misfit, bands, misfits, render_html

@@ -20,6 +20,7 @@ from PIL import Image, UnidentifiedImageError
 from . import limits
 from .errors import BookletError, Problems
 from .fields import INVALID, Located
+from .files import write_atomic
 from .load import Project, Unreadable, read_bounded
 from .schema import SLUG, Edition, Wish
 from .validate import Content, read_record
@@ -246,7 +247,6 @@ def logo_for(project: Project, edition: EditionSpec | None, variant: str, icc: P
         return source
     from . import colour
     from .colour import image_to_cmyk, svg_to_cmyk
-    from .finish import write_atomic
 
     data = read_bounded(source, limits.LOGO_FILE_BYTES)  # checked by check_logo; a file may change
     converter = Path(colour.__file__).read_bytes()  # a cached copy made by other code is not reused

@@ -17,7 +17,7 @@ from pathlib import Path
 from .compose import SLUG
 from .cover import cover_svg
 from .errors import BookletError
-from .finish import check_targets, write_atomic
+from .files import check_targets, write_atomic
 from .reflow import Source, assets, check_text, outline, prepare
 
 log = logging.getLogger(__name__)

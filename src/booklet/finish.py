@@ -1,27 +1,22 @@
-"""Finish stage: crop marks, PDF metadata, output intent, viewer settings, and an atomic write."""
+"""Finish stage: crop marks, PDF metadata, output intent, viewer settings; the bytes to write
+(written atomically by files.write_atomic)."""
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
-import os
 import re
-import stat
 import struct
-import tempfile
-import time
 import uuid
 import zlib
-from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pydyf
 from weasyprint import Document
 
-from . import limits
-from .errors import BookletError, printable
+from .errors import BookletError
+from .files import write_atomic
 from .render import PDF_OPTIONS, weasyprint_warnings_fail
 
 # The printing condition of layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc (see its README).
@@ -155,29 +150,6 @@ def _fix_document_id(pdf: pydyf.PDF, seed: bytes) -> None:
     stream.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", stable, part) for part in stream.stream]
 
 
-def check_targets(targets: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
-    """Before anything is rendered or written: each output is a new path or a regular file
-    (never a folder, device or pipe, which a rename would replace), none lies in ``inputs``
-    (the project's own folders and files), and no two are the same."""
-    seen: dict[Path, Path] = {}
-    for target in targets:
-        real = target.resolve()
-        if any(real == given or real.is_relative_to(given) for given in map(Path.resolve, inputs)):
-            raise BookletError(printable(f"{target}: is one of the build's own inputs (source/, layouts/, "
-                                         "fonts/ or the profile): refused as an output"))
-        if real in seen:
-            raise BookletError(printable(f"{target}: named for two outputs (the PDF and the HTML); one "
-                                         "would overwrite the other"))
-        seen[real] = target
-        try:
-            mode = os.lstat(target).st_mode
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise BookletError(printable(f"{target}: cannot be written: {exc.strerror}")) from exc
-        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
-            raise BookletError(printable(f"{target}: exists and is not a regular file (a folder, device or "
-                                         "pipe): refused as an output"))
 def _date_fonts(pdf: pydyf.PDF, document: Document) -> None:
     """Without HarfBuzz-Subset, WeasyPrint subsets fonts with fontTools, which stamps each
     subset's head.modified with the clock: date every embedded font with the document's own
@@ -218,76 +190,6 @@ def _redated(font: bytes, when: bytes | None) -> bytes:
 def _checksum(data: bytes | bytearray) -> int:
     padded = bytes(data) + bytes(-len(data) % 4)
     return sum(struct.unpack(f">{len(padded) // 4}I", padded)) % 2**32
-
-
-def write_atomic(data: bytes, target: Path) -> None:
-    """Write next to the target and rename over it: a failure leaves the old file intact."""
-    write_atomic_all([(data, target)])
-
-
-def write_atomic_all(outputs: Sequence[tuple[bytes, Path]]) -> None:
-    """Write every output to a temporary file beside it, then rename them all: a failure
-    while writing (a full disk, a folder that cannot be written) replaces none of them."""
-    check_targets([target for _, target in outputs])
-    with contextlib.ExitStack() as stack:
-        temps = [stack.enter_context(_temporary(data, target)) for data, target in outputs]
-        for tmp, (_, target) in zip(temps, outputs, strict=True):
-            os.replace(tmp, target)
-
-
-@contextlib.contextmanager
-def _temporary(data: bytes, target: Path) -> Iterator[Path]:
-    """A temporary file beside ``target`` holding ``data``, locked while it exists (see
-    remove_stale_temporaries); removed again unless it was renamed."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_temporaries(target)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise BookletError(printable(f"{target}: cannot be written: {exc.strerror or exc}")) from exc
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # held until the file is renamed or removed
-            handle.write(data)
-            handle.flush()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
-            yield tmp
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BookletError(printable(f"{target}: cannot be written: {exc.strerror or exc}")) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def remove_stale_temporaries(target: Path) -> list[Path]:
-    """Remove what a killed build left of an earlier write of ``target``: a temporary file
-    nobody holds a lock on any more (a writer holds one from the moment it creates the file
-    until it renames it, and the kernel drops the lock of a process that dies), and older
-    than limits.STALE_TEMP_SECONDS (so the instant between a writer's creating the file and
-    taking its lock is never mistaken for abandonment). A concurrent build's temporary file
-    is always locked, so it is never removed."""
-    removed = []
-    now = time.time()
-    for tmp in target.parent.glob(f".{glob_escape(target.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            if now - tmp.lstat().st_mtime < limits.STALE_TEMP_SECONDS or not tmp.is_file():
-                continue
-            fd = os.open(tmp, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its writer is alive
-                tmp.unlink()
-                removed.append(tmp)
-            finally:
-                os.close(fd)
-    return removed
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def pdf_bytes(document: Document, variant: str, intent: dict[str, str], seed: bytes,

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from .build import Job, Result, finish, prepare, render
 from .compose import LAYOUTS, plan_handout
 from .errors import BookletError
-from .finish import write_atomic
+from .files import write_atomic
 from .impose import two_up
 from .schema import Wish
 

@@ -37,7 +37,7 @@ from pypdf.generic import (
 from . import limits
 from .build import SLUG
 from .errors import BookletError, printable
-from .finish import write_atomic
+from .files import write_atomic
 from .load import Unreadable, read_bounded
 from .verify import MM
 

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from .compose import Plan, build_date, css_colours, environment, plan_pages, resolve_icc
 from .editions import EDITION_SANS, EditionSpec, font_faces, load_edition
 from .errors import BookletError, Problems
+from .files import write_atomic
 from .fonts import Face, check_fonts, declared_faces
 from .load import Project
 from .validate import Content, load_content
@@ -261,8 +262,6 @@ def woff2(font: Path, cache: Path) -> bytes:
         ttf.flavor = "woff2"
         ttf.save(buffer, reorderTables=True)
     converted = buffer.getvalue()
-    from .finish import write_atomic  # the PDF's finish stage loads WeasyPrint: only when needed
-
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
         write_atomic(converted, cached)
     return converted

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import BookletError
+from .files import usual_mode
 from .reflow import Source, assets, check_text, outline, prepare
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,7 @@ def write_tree(files: dict[str, bytes], target: Path, inputs: list[Path]) -> Non
             path = fresh / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(fresh, 0o777 & ~umask)  # mkdtemp makes 0700; give the usual folder mode
+        os.chmod(fresh, usual_mode(0o777))  # mkdtemp makes 0700
         if target.exists():
             old = target.with_name(f".{target.name}.old-{fresh.name}")
             os.replace(target, old)
