@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 
 from booklet import limits
 from booklet.errors import BookletError
-from booklet.files import check_targets, remove_stale_temporaries, write_atomic, write_atomic_all
+from booklet.files import check_targets, remove_stale_temporaries, write_atomic, write_atomic_all, write_cache
 from booklet.finish import SFNT_EPOCH, _redated
 
 from .conftest import ROOT
@@ -71,6 +71,15 @@ def test_a_killed_builds_temporary_file_is_removed_a_live_ones_is_not(tmp_path: 
     assert not abandoned.exists() and young.exists() and other.exists()
     assert target.read_bytes() == b"new"
     assert remove_stale_temporaries(target) == [live]  # once its writer let go
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(tmp_path: Path):
+    """Where a cache file cannot go (its folder is a file, say), the build goes on without it;
+    an output in the same place is refused."""
+    (tmp_path / "dist").write_bytes(b"")
+    write_cache(b"cached", tmp_path / "dist" / ".cache" / "fit.json")
+    with pytest.raises(BookletError, match="cannot be written"):
+        write_atomic(b"output", tmp_path / "dist" / "booklet.pdf")
 
 
 def test_a_redated_font_changes_only_its_date_and_checksums():

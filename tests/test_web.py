@@ -127,6 +127,15 @@ def test_same_input_same_bytes(web_site: Path, tmp_path: Path):
     assert all((web_site / f).read_bytes() == (again / f).read_bytes() for f in files)
 
 
+def test_a_font_cache_that_cannot_be_written_only_costs_time(web_project: Path, web_site: Path, tmp_path: Path):
+    shutil.rmtree(web_project / "dist", ignore_errors=True)
+    (web_project / "dist").write_bytes(b"")  # no dist/.cache/woff2/ can be made
+    site = build_web(web_project, output=tmp_path / "site")
+    assert (site / "index.html").is_file()
+    fonts = sorted(p.name for p in (web_site / "fonts").iterdir())
+    assert fonts == sorted(p.name for p in (site / "fonts").iterdir())
+
+
 def test_markup_in_content_stays_text(web_project: Path):
     path = web_project / "source/booklet.yaml"
     path.write_text(path.read_text().replace('publisher: "Væksthus for Ledelse"',

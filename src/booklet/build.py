@@ -37,7 +37,7 @@ from .compose import (
 )
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
-from .files import check_targets, write_atomic, write_atomic_all
+from .files import check_targets, write_atomic_all, write_cache
 from .finish import output_intent, pdf_bytes
 from .fonts import check_fonts, check_glyphs, declared_families, declared_fonts
 from .load import Project
@@ -466,10 +466,7 @@ class FitCache:
             entries[self.key(page)] = {"step": page.step, "split": page.split,
                                        "keep_whole": sorted(page.keep_whole)}
         entries = dict(list(entries.items())[-self.LIMIT:])
-        try:
-            write_atomic(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
-        except (OSError, BookletError) as exc:  # a cache that cannot be written only costs time
-            log.info("layout cache not written: %s", exc)
+        write_cache(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
 
 
 def misfit_message(m: Misfit, plan: Plan) -> str:

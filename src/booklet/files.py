@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import os
 import re
 import stat
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from . import limits
 from .errors import BookletError, printable
+
+log = logging.getLogger(__name__)
 
 
 def usual_mode(mode: int) -> int:
@@ -54,6 +57,14 @@ def check_targets(targets: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
 def write_atomic(data: bytes, target: Path) -> None:
     """Write next to the target and rename over it: a failure leaves the old file intact."""
     write_atomic_all([(data, target)])
+
+
+def write_cache(data: bytes, target: Path) -> None:
+    """Write a cache file atomically; one that cannot be written only costs time next run."""
+    try:
+        write_atomic(data, target)
+    except (OSError, BookletError) as exc:
+        log.info("cache not written: %s", exc)
 
 
 def write_atomic_all(outputs: Sequence[tuple[bytes, Path]]) -> None:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import re
 import struct
@@ -16,7 +15,7 @@ import pydyf
 from weasyprint import Document
 
 from .errors import BookletError
-from .files import write_atomic
+from .files import write_cache
 from .render import PDF_OPTIONS, weasyprint_warnings_fail
 
 # The printing condition of layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc (see its README).
@@ -134,8 +133,7 @@ def _deflated(raw: bytes, cache: Path | None) -> bytes:
     packer = zlib.compressobj(level=9)  # as pydyf does, so the PDF's bytes are unchanged
     data = packer.compress(raw) + packer.flush()
     if path is not None:
-        with contextlib.suppress(OSError, BookletError):  # a cache that cannot be written only costs time
-            write_atomic(data, path)
+        write_cache(data, path)
     return data
 
 

@@ -7,7 +7,6 @@ licences, and the edition's logo: one set of inputs for ``web`` and ``epub``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -22,7 +21,7 @@ from markupsafe import Markup
 from .compose import Plan, build_date, css_colours, environment, plan_pages, resolve_icc
 from .editions import EDITION_SANS, EditionSpec, font_faces, load_edition
 from .errors import BookletError, Problems
-from .files import write_atomic
+from .files import write_cache
 from .fonts import Face, check_fonts, declared_faces
 from .load import Project
 from .validate import Content, load_content
@@ -262,8 +261,7 @@ def woff2(font: Path, cache: Path) -> bytes:
         ttf.flavor = "woff2"
         ttf.save(buffer, reorderTables=True)
     converted = buffer.getvalue()
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        write_atomic(converted, cached)
+    write_cache(converted, cached)
     return converted
 
 
