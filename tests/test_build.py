@@ -378,3 +378,11 @@ def test_a_source_date_epoch_that_is_no_date_is_one_line(project: Path, monkeypa
     result = CliRunner().invoke(main, ["--root", str(project), "check"])
     assert result.exit_code == 1
     assert result.output.startswith("booklet: SOURCE_DATE_EPOCH: not a whole number of seconds since 1970")
+
+
+def test_a_cold_build_gives_the_bytes_of_a_warm_one(project: Path, tmp_path: Path):
+    """The fit cache (dist/.cache/fit.json) changes the time, never the bytes."""
+    cold = build(project, "print", tmp_path / "cold.pdf").output
+    assert (project / "dist/.cache/fit.json").is_file()
+    warm = build(project, "print", tmp_path / "warm.pdf").output
+    assert warm.read_bytes() == cold.read_bytes()

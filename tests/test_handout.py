@@ -109,3 +109,13 @@ def test_all_handouts_default_names(project: Path):
     names = sorted(p.name for p in (project / "dist/handouts").glob("*.pdf"))
     assert names == ["1-strategisk-retning-a4.pdf", "2-ledelsesrum-og-tillid-a4.pdf", "3-sparring-a4.pdf",
                      "4-samarbejde-a4.pdf", "5-anerkendelse-a4.pdf", "6-kompetencer-a4.pdf"]
+
+
+def test_a_cold_fit_search_gives_the_bytes_of_a_warm_one(project: Path, tmp_path: Path):
+    """The fit cache changes the time, never the bytes. Wish 4's reply makes the search meet
+    a quote-band split it laid out before; the final layout must be that split's, not the
+    last render's."""
+    cold = handout(project, "4", output=tmp_path / "cold.pdf").output
+    assert (project / "dist/.cache/fit.json").is_file()
+    warm = handout(project, "4", output=tmp_path / "warm.pdf").output
+    assert warm.read_bytes() == cold.read_bytes()

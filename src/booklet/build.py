@@ -255,7 +255,9 @@ class Copyfit:
                                     {id: words[id] for id in self.ids if id in words})
         if not self._split_right(step, measured):
             if self._setup() in self.seen:  # laid out so already, when it was not known to be right
-                return self.update(*self.seen[self._setup()][:1], {}, self.seen[self._setup()][1])
+                outcome = self.update(*self.seen[self._setup()][:1], {}, self.seen[self._setup()][1])
+                # it fits as an earlier render laid it out, not as this one: lay it out again
+                return "settled" if outcome == "fits" else outcome
             return "split"
         overflow = max(over.get(p.id, 0.0) for p in self.pages)
         if overflow > 0 and self.trying:  # one more unit under the band did not help: take it back
