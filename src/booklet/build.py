@@ -538,21 +538,31 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
     return html, document
 
 
-def finish(job: Job, html: str, document: Document, output: Path | None = None,
-           html_output: Path | None = None, saddle_stitched: bool = True) -> Result:
-    """Write the PDF (and the HTML) after the written bytes have passed verification."""
-    target = output or job.default_output()
-    check_targets([target, *([html_output] if html_output else [])], job.inputs)
+def verified_pdf(job: Job, html: str, document: Document, saddle_stitched: bool = True) -> bytes:
+    """The PDF's bytes, once they have passed verification (nothing is written)."""
     intent = output_intent(job.icc, job.icc == (job.project.root / DEFAULT_ICC).resolve())
     data = pdf_bytes(document, job.variant, intent, document_seed(job, html), job.project.dist / ".cache",
                      job.marks)
     findings = check_pdf(data, job.variant, job.families(), saddle_stitched, job.marks)
     if findings:
         raise BookletError([f"verify: {f}" for f in findings])
+    return data
+
+
+def finish(job: Job, html: str, document: Document, output: Path | None = None,
+           html_output: Path | None = None, saddle_stitched: bool = True) -> Result:
+    """Write the PDF (and the HTML) after the written bytes have passed verification."""
+    target = output or job.default_output()
+    check_targets([target, *([html_output] if html_output else [])], job.inputs)
+    data = verified_pdf(job, html, document, saddle_stitched)
     write_atomic_all([(data, target), *([(html.encode(), html_output)] if html_output else [])])
-    sizes = {p.label: size_pt(p.step) for p in job.plan.pages.values() if p.fitted}
     log.info("wrote %s (%d pages)", target, len(document.pages))
-    return Result(target, len(document.pages), sizes, job.plan.notes)
+    return result(job, target, len(document.pages))
+
+
+def result(job: Job, target: Path, pages: int) -> Result:
+    sizes = {p.label: size_pt(p.step) for p in job.plan.pages.values() if p.fitted}
+    return Result(target, pages, sizes, job.plan.notes)
 
 
 def document_seed(job: Job, html: str) -> bytes:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from .build import Job, Result, finish, prepare, render
+from .build import Job, Result, finish, prepare, render, result, verified_pdf
 from .compose import LAYOUTS, plan_handout
 from .errors import BookletError
-from .files import write_atomic
+from .files import check_targets, write_atomic
 from .impose import two_up
 from .schema import Wish
 
@@ -60,13 +60,10 @@ def handout(root: Path | str, key: str, edition: str | None = None, layout: str 
     target = output or default_output(job, wish, layout)
     if layout == "a5":
         return finish(job, html, document, target, saddle_stitched=False)
-    a5 = finish(job, html, document, target.with_name(f".{target.name}.a5.pdf"), saddle_stitched=False)
-    try:
-        data = side_by_side(a5.output.read_bytes(), f"{wish.number}. {wish.letter.title}")
-    finally:
-        a5.output.unlink(missing_ok=True)
-    write_atomic(data, target)
-    return Result(target, 1, a5.sizes, a5.notes)
+    check_targets([target], job.inputs)
+    a5 = verified_pdf(job, html, document, saddle_stitched=False)
+    write_atomic(side_by_side(a5, f"{wish.number}. {wish.letter.title}"), target)
+    return result(job, target, 1)
 
 
 def side_by_side(data: bytes, title: str) -> bytes:
