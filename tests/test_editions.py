@@ -318,3 +318,79 @@ def test_the_example_logos_name_a_generic_family_after_the_booklets():
     for logo in sorted((ROOT / "source" / "editions").glob("*/logo.svg")):
         families = re.findall(r'font-family="([^"]+)"', logo.read_text())
         assert families and all(f.split(",")[-1].strip() in {"sans-serif", "serif"} for f in families), logo
+
+
+def noisy_png(width: int, height: int, *, truncate: bool = False) -> bytes:
+    """A PNG whose chunks are all valid (lengths, checksums) but whose pixel data is noise,
+    or is cut short: only decoding the pixels tells."""
+    import random
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    noise = random.Random(16).randbytes(width * height * 3)
+    if truncate:
+        rows = b"".join(b"\0" + bytes(width * 3) for _ in range(height))
+        pixels = zlib.compress(rows)[: len(zlib.compress(rows)) // 2]
+    else:
+        pixels = noise
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", pixels) + chunk(b"IEND", b""))
+
+
+def image_bytes(kind: str, size: tuple[int, int] = (400, 200)) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#336699").save(buffer, kind)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("name", "data", "expected"), [
+    ("logo.png", lambda: noisy_png(400, 200), "logo logo.png cannot be decoded as a PNG image"),
+    ("logo.png", lambda: noisy_png(400, 200, truncate=True), "logo logo.png cannot be decoded as a PNG image"),
+    ("logo.png", lambda: image_bytes("TIFF"), "logo logo.png is a TIFF image, not PNG as its name says"),
+    ("logo.png", lambda: image_bytes("BMP"), "logo logo.png is a BMP image, not PNG as its name says"),
+    ("logo.png", lambda: image_bytes("WEBP"), "logo logo.png is a WebP image, not PNG as its name says"),
+    ("logo.png", lambda: image_bytes("GIF"), "logo logo.png is a GIF image, not PNG as its name says"),
+    ("logo.png", lambda: b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 50\nshowpage\n",
+     "logo logo.png is an EPS file, not PNG as its name says"),
+    ("logo.jpg", lambda: image_bytes("PNG"), "logo logo.jpg is PNG, not JPEG as its name says"),
+    ("logo.png", lambda: image_bytes("PNG", (70_000, 1)),
+     "logo logo.png is 70000 × 1: at its 30 mm width it would be 0.000429 mm tall"),
+    ("logo.png", lambda: image_bytes("PNG", (400, 4000)),
+     "logo logo.png is 400 × 4000: at its 30 mm width it would be 300 mm tall"),
+])
+def test_a_raster_logo_is_judged_by_decoding_its_content(project: Path, name: str, data, expected: str):
+    folder = write_edition(project, f'name: "X"\nlogo: {name}\n')
+    (folder / name).write_bytes(data())
+    (found,) = problems_of(project, "test")
+    assert found.startswith(f"source/editions/test/edition.yaml:2: {expected}"), found
+
+
+@pytest.mark.parametrize(("root", "body", "expected"), [
+    ("<svg xmlns='http://www.w3.org/2000/svg'>", "<rect width='1' height='1'/>",
+     "logo logo.svg has no size: give its <svg> a viewBox"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 0 10'>", "",
+     "logo logo.svg has a viewBox of '0 0 0 10': its width and height must be from 0.001 to 1,000,000"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1e300 10'>", "",
+     "logo logo.svg has a viewBox of '0 0 1e300 10': its width and height must be from 0.001"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 1 1000'>", "",
+     "logo logo.svg is 1 × 1000: at its 30 mm width it would be 3e+04 mm tall"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 5'>", r"<style>@\69 mport url(x.css);</style>",
+     "logo logo.svg refers to an outside resource in its <style> (@import or url())"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 5'>", r"<style>rect{fill:\75rl(x.svg)}</style>",
+     "logo logo.svg refers to an outside resource in its <style> (@import or url())"),
+    ("<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 10 5'>", "<image href='#x' width='1' height='1'/>",
+     "logo logo.svg has an <image> element; a logo is drawn in SVG shapes"),
+])
+def test_svg_logo_size_and_hidden_references_are_caught_by_check(project: Path, root: str, body: str,
+                                                                   expected: str):
+    folder = write_edition(project, 'name: "X"\nlogo: logo.svg\n')
+    (folder / "logo.svg").write_text(f"{root}{body}</svg>")
+    result = CliRunner().invoke(main, ["--root", str(project), "check", "--edition", "test"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"source/editions/test/edition.yaml:2: {expected}"), result.output
+    assert result.output.count("\n") == 1

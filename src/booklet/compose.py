@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from . import limits
 from .errors import BookletError, Problem
+from .files import css_url
 from .load import Project, Unreadable, read_bounded
 from .typography import balance, typeset
 from .validate import Content
@@ -211,6 +212,7 @@ def _environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["typeset"] = typeset
     env.filters["balance"] = balance
+    env.filters["css_url"] = lambda url: Markup(css_url(url))  # escaped for CSS: safe in <style>
     return env
 
 

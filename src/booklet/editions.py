@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import re
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from . import limits
 from .errors import BookletError, Problems
@@ -104,21 +105,38 @@ def check_logo(path: Path, logo, problems: Problems) -> None:
     except Unreadable as exc:
         problems.add(path, logo.line, f"logo {logo.path.name} {exc}")
         return
-    if logo.path.suffix.lower() == ".svg":
+    kind = image_kind(data)
+    named = {".svg": "SVG", ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}[logo.path.suffix.lower()]
+    if kind is None:
+        problems.add(path, logo.line, f"logo {logo.path.name} cannot be read as an image: its content is "
+                     "no SVG, PNG or JPEG")
+        return
+    if kind != named:  # the content decides: a browser or an e-book reader goes by the name
+        problems.add(path, logo.line, f"logo {logo.path.name} is {kind}, not {named} as its name says: "
+                     "give an SVG, PNG or JPEG file named for what it is")
+        return
+    if kind == "SVG":
         check_svg(path, logo, data, problems)
         return
     try:
         with warnings.catch_warnings():  # the size is judged here, against our own limit
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
+            with Image.open(io.BytesIO(data), formats=[kind]) as image:
                 width, height = image.size  # from the header: nothing decompressed yet
                 if width * height <= limits.LOGO_PIXELS:
-                    image.verify()
+                    image.verify()  # the chunks' checksums
+            if width * height <= limits.LOGO_PIXELS:
+                strict, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint's
+                try:
+                    with Image.open(io.BytesIO(data), formats=[kind]) as image:
+                        image.load()  # every pixel decoded: a truncated or garbled image fails here
+                finally:
+                    ImageFile.LOAD_TRUNCATED_IMAGES = strict
     except Image.DecompressionBombError as exc:  # so large that Pillow will not even open it
         found = re.search(r"\((\d+) pixels\)", str(exc))
         width, height = (int(found[1]) if found else limits.LOGO_PIXELS + 1), 1
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        problems.add(path, logo.line, f"logo {logo.path.name} cannot be read as an image: {exc}")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        problems.add(path, logo.line, f"logo {logo.path.name} cannot be decoded as a {kind} image: {exc}")
         return
     needed = round(LOGO_WIDTH_MM / 25.4 * PRINT_DPI)
     if width * height > limits.LOGO_PIXELS:
@@ -131,6 +149,40 @@ def check_logo(path: Path, logo, problems: Problems) -> None:
         dpi = width / (LOGO_WIDTH_MM / 25.4)
         problems.add(path, logo.line, f"logo {logo.path.name} is {width} px wide: {dpi:.0f} dpi at its "
                      f"printed width of {LOGO_WIDTH_MM} mm; print needs {PRINT_DPI} dpi ({needed} px)")
+        return
+    if message := aspect_problem(width, height):
+        problems.add(path, logo.line, f"logo {logo.path.name} {message}")
+
+
+# What a file's first bytes say it is (the formats a logo may be, and those it is mistaken for).
+SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF8", "a GIF image"),
+              (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"BM", "a BMP image"),
+              (b"%!PS", "an EPS file"), (b"\xc5\xd0\xd3\xc6", "an EPS file"), (b"%PDF", "a PDF file"))
+
+
+def image_kind(data: bytes) -> str | None:
+    """SVG, PNG or JPEG by the file's content, or what else it is ("a TIFF image", ...)."""
+    for signature, kind in SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "a WebP image"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!DOCTYPE svg")) and b"<svg" in data[:65536]:
+        return "SVG"
+    return None
+
+
+def aspect_problem(width: float, height: float) -> str:
+    """What is wrong with a logo's proportions at its printed width, or ''."""
+    low, high = limits.LOGO_ASPECT
+    if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+        return f"has no size ({width:g} × {height:g}): give its SVG a viewBox with a width and height"
+    if not low <= height / width <= high:
+        return (f"is {width:g} × {height:g}: at its {LOGO_WIDTH_MM} mm width it would be "
+                f"{LOGO_WIDTH_MM * height / width:.3g} mm tall; a logo is from {LOGO_WIDTH_MM * low:g} to "
+                f"{LOGO_WIDTH_MM * high:g} mm tall (height from {low:g} to {high:g} times its width)")
+    return ""
 
 
 # Properties that take a colour, in attributes, style attributes and <style> sheets alike.
@@ -146,6 +198,7 @@ def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
     def problem(message: str) -> None:
         problems.add(path, logo.line, f"logo {logo.path.name} {message}")
 
+    found = len(problems.items)
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -153,15 +206,24 @@ def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
         return
     if not root.tag.endswith("svg"):
         problem(f"is not an SVG (root element <{root.tag}>)")
+    if message := svg_size_problem(root):
+        problem(message)
     for element in root.iter():
+        before = len(problems.items)
         for name, value in element.attrib.items():
+            value = css_unescape(value)
             outside = name.endswith("href") and not value.startswith("#")
-            if outside or ("url(" in value and "url(#" not in value):
+            if outside or ("url(" in value.lower() and not re.search(r"url\(\s*[\"']?#", value, re.I)):
                 problem(f"refers to an outside resource ({value!r}); a logo must be self-contained")
-        sheet = element.text or "" if element.tag.endswith("style") else ""
-        if "@import" in sheet or re.search(r"url\(\s*(?![\s\"']*#)", sheet):
+        tag = element.tag.rpartition("}")[2]
+        if tag in ("image", "feImage", "foreignObject", "script") and len(problems.items) == before:
+            problem(f"has an <{tag}> element; a logo is drawn in SVG shapes (or give a PNG or JPEG logo)")
+        sheet = css_unescape(element.text or "") if element.tag.endswith("style") else ""
+        if "@import" in sheet.lower() or re.search(r"url\(\s*(?![\s\"']*#)", sheet, re.I):
             problem("refers to an outside resource in its <style> (@import or url()); a logo must be "
                     "self-contained")
+    if problems.items[found:]:  # what an outside reference's colour would be is beside the point
+        return
     try:
         drawn = svg_elements(root)
     except SvgTooDeep:
@@ -184,6 +246,38 @@ def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
     if unconvertible:
         problem(f"uses colours print cannot convert to CMYK ({', '.join(map(repr, unconvertible[:5]))}): "
                 "give them as #rrggbb, #rgb, rgb(r, g, b), black or white")
+
+
+def css_unescape(text: str) -> str:
+    """CSS text with its escapes decoded (``@\\69 mport`` is ``@import``), as a browser reads
+    it: a check for what a sheet refers to must see what the renderer sees."""
+    def char(match: re.Match[str]) -> str:
+        if match[1]:
+            code = int(match[1], 16)
+            return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
+        return match[2]
+    return re.sub(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", char, text, flags=re.S)
+
+
+SVG_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def svg_size_problem(root: ET.Element) -> str:
+    """What is wrong with an SVG logo's size (its viewBox, or else its width and height), or ''."""
+    box = SVG_NUMBER.findall(root.get("viewBox", ""))
+    if root.get("viewBox") is not None:
+        if len(box) != 4:
+            return f"has a viewBox of {root.get('viewBox')!r}: it needs four numbers (x, y, width, height)"
+        values = [float(v) for v in box]
+        if not all(math.isfinite(v) and abs(v) <= 1e6 for v in values) or min(values[2:]) < 1e-3:
+            return (f"has a viewBox of {root.get('viewBox')!r}: its width and height must be from 0.001 to "
+                    "1,000,000")
+        return aspect_problem(values[2], values[3])
+    sizes = [SVG_NUMBER.fullmatch(re.sub(r"(px|pt|mm|cm|in)?\s*$", "", root.get(name, "").strip()))
+             for name in ("width", "height")]
+    if not all(sizes):
+        return "has no size: give its <svg> a viewBox (or a width and height in px, pt, mm, cm or in)"
+    return aspect_problem(*(float(size[0]) for size in sizes if size))
 
 
 class SvgCycle(Exception):

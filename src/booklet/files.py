@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 import re
@@ -128,3 +129,33 @@ def remove_stale_temporaries(target: Path) -> list[Path]:
 
 def glob_escape(name: str) -> str:
     return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+# -- names an output publishes -------------------------------------------------------------
+
+PUBLISHABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def published_name(name: str) -> str:
+    """A file's name as every output publishes it (in a URL, a CSS string, an XML attribute,
+    a zip entry, a file system): its stem reduced to ASCII letters, digits, '_' and '-', its
+    suffix lower-cased. A name that had to change gets a short hash of the original, so two
+    names never become one and nothing from the input reaches an output unmapped."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    suffix = re.sub(r"[^a-z0-9]", "", suffix.lower())
+    plain = f"{stem}.{suffix}" if suffix else stem
+    if plain == name and PUBLISHABLE.fullmatch(stem) and len(stem) <= 80:
+        return name
+    mapped = re.sub(r"[^A-Za-z0-9_-]+", "-", stem).strip("-_")[:40] or "file"
+    mapped += "-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{mapped}.{suffix}" if suffix else mapped
+
+
+def css_url(url: str) -> str:
+    """``url("…")`` for a URL, every character that could end the string, the rule or a
+    <style> element (quotes, backslashes, parentheses, line ends, '<', '>', '&') written as
+    a CSS escape: the one way a name or a path becomes CSS."""
+    safe = re.sub(r"[^A-Za-z0-9._~/:%#?=+,@-]", lambda m: f"\\{ord(m[0]):x} ", url)
+    return f'url("{safe}")'

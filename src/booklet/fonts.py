@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from struct import error as struct_error
 
+from fontTools.pens.boundsPen import BoundsPen
 from fontTools.ttLib import TTFont, TTLibError
 
 from .errors import Problems
@@ -51,10 +53,46 @@ def declared_fonts(css_file: Path) -> list[Path]:
     return [face.path for face in declared_faces(css_file)]
 
 
+# Letters every face must draw: a font whose glyph or metrics tables are corrupt reads (its
+# cmap is intact) but prints nothing, or prints glyphs on top of each other.
+SAMPLE = "AHOXaehnosxæøåÆØÅ0123456789"
+
+
 @lru_cache(maxsize=32)
 def _cmap(path: Path) -> frozenset[int]:
+    """The characters a face maps, once it is known to draw them (see _undrawn)."""
+    quiet = logging.getLogger("fontTools")
+    level, quiet.level = quiet.level, logging.ERROR  # a damaged font's warnings: we name it once
+    try:
+        return _read_cmap(path)
+    finally:
+        quiet.setLevel(level)
+
+
+def _read_cmap(path: Path) -> frozenset[int]:
     with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap() or ())
+        cmap = font.getBestCmap() or {}
+        if undrawn := _undrawn(font, cmap):
+            raise ValueError(undrawn)
+        return frozenset(cmap)
+
+
+def _undrawn(font: TTFont, cmap: dict[int, str]) -> str:
+    """What is wrong when the face does not draw SAMPLE's letters it maps: a glyph with no
+    outline, or an advance width of nothing or of more than three em."""
+    glyphs, metrics = font.getGlyphSet(), font["hmtx"]
+    em = font["head"].unitsPerEm
+    for char in SAMPLE:
+        name = cmap.get(ord(char))
+        if name is None:
+            continue
+        pen = BoundsPen(glyphs)
+        glyphs[name].draw(pen)
+        advance = metrics[name][0]
+        if pen.bounds is None or not 0 < advance <= 3 * em:
+            what = "has no outline" if pen.bounds is None else f"is {advance} units wide (em: {em})"
+            return f"its glyph for '{char}' {what}: the font's glyph or metrics tables are damaged"
+    return ""
 
 
 def _needed(text: str) -> set[int]:
@@ -64,13 +102,19 @@ def _needed(text: str) -> set[int]:
 def _faces(css_file: Path, extra: Iterable[Path], problems: Problems) -> dict[Path, frozenset[int]]:
     """Each declared face (and an edition's own) that exists and reads, with its characters."""
     faces = {}
-    for path in [*declared_fonts(css_file), *extra]:
+    fonts = (css_file.parents[2] / "fonts").resolve()  # layouts/css/1-fonts.css -> fonts/
+    declared = declared_fonts(css_file)
+    for path in [*declared, *extra]:
+        if path in declared and not path.is_relative_to(fonts):  # a link out of fonts/
+            problems.add(css_file, 0, f"names {path}, outside fonts/: booklet reads only the project's fonts")
+            continue
         if not path.is_file():
             problems.add(css_file, 0, f"font file is missing: {path.name} (expected in fonts/)")
             continue
         try:
             faces[path] = _cmap(path)
-        except (TTLibError, OSError, KeyError, ValueError, AssertionError, struct_error) as exc:
+        except (TTLibError, OSError, KeyError, ValueError, AssertionError, struct_error, IndexError,
+                TypeError, AttributeError, RecursionError) as exc:  # what fontTools raises on noise
             problems.add(path, 0, f"cannot be read as a font: {exc}")
     return faces
 

@@ -37,6 +37,10 @@ LOGO_FILE_BYTES = 5 * MB
 LOGO_PIXELS = 16_000_000
 """Pixels in a raster logo (4,000 × 4,000); 30 mm at 300 dpi needs 354 px across."""
 
+LOGO_ASPECT = (0.1, 1.0)
+"""A logo's height against its width: at its printed 30 mm from 3 mm (a line of type) to
+30 mm (a square); beyond, it is lost or it overruns the cover's text. The examples: 1/3."""
+
 SVG_ELEMENTS = 20_000
 """Elements an SVG logo draws once each <use> is expanded into what it refers to: a 2 KB
 SVG of nested <use> elements would otherwise draw billions of shapes."""

@@ -20,10 +20,11 @@ from markupsafe import Markup
 
 from .compose import Plan, build_date, css_colours, environment, plan_pages, resolve_icc
 from .editions import EDITION_SANS, EditionSpec, font_faces, load_edition
-from .errors import BookletError, Problems
-from .files import write_cache
+from . import limits
+from .errors import BookletError, Problems, printable
+from .files import published_name, write_cache
 from .fonts import Face, check_fonts, declared_faces
-from .load import Project
+from .load import Project, Unreadable, read_bounded
 from .validate import Content, load_content
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -223,34 +224,47 @@ def screen_schemes(source: Source) -> dict[str, dict[str, str]]:
 
 # --- fonts and assets ------------------------------------------------------------------------
 
+EDITION_ASSETS = "edition/"  # an edition's files in the output: never in the project's own names
+
+
 @dataclass(frozen=True)
 class WebFont(Face):
-    """A face as the screen outputs load it."""
+    """A face as the screen outputs load it; an edition's own under edition/, so that it can
+    never take the name of one of the project's."""
+
+    own: bool = False  # an edition's face (from its folder)
 
     @property
     def name(self) -> str:
-        return f"fonts/{self.path.stem}.woff2"
+        return f"fonts/{EDITION_ASSETS if self.own else ''}{published_name(self.path.stem + '.woff2')}"
 
 
 def web_fonts(source: Source) -> list[WebFont]:
     """The faces of layouts/css/1-fonts.css (whatever files it names), and an edition's own."""
+    fonts = source.project.fonts.resolve()
     faces = [WebFont(f.family, f.path, f.weight, f.style) for f in declared_faces(source.project.fonts_css)]
-    faces += [WebFont(EDITION_SANS, f["path"], f["weight"], f["style"]) for f in font_faces(source.edition)]
+    faces += [WebFont(EDITION_SANS, f["path"], f["weight"], f["style"], not f["path"].is_relative_to(fonts))
+              for f in font_faces(source.edition)]
     return faces
 
 
-def licences(source: Source) -> list[Path]:
-    """The fonts' licences, shipped beside them (fonts/'s OFL or licence files)."""
-    found = sorted(p for p in source.project.fonts.iterdir() if p.suffix.lower() in (".txt", ".md")
-                   and re.search(r"ofl|licen[cs]e", p.name, re.I))
+def licences(source: Source) -> dict[str, Path]:
+    """The fonts' licences, shipped beside them by their names in the output: fonts/'s OFL or
+    licence files, and an edition's (under edition/ unless it is one of fonts/'s)."""
+    fonts = source.project.fonts
+    found = {f"fonts/{published_name(p.name)}": p for p in sorted(fonts.iterdir())
+             if p.suffix.lower() in (".txt", ".md") and re.search(r"ofl|licen[cs]e", p.name, re.I)}
     family = source.edition.data.type_family if source.edition else None
-    return found + ([family.licence.path] if family else [])
+    if family is not None:
+        own = not family.licence.path.is_relative_to(fonts.resolve())
+        found[f"fonts/{EDITION_ASSETS if own else ''}{published_name(family.licence.path.name)}"] = \
+            family.licence.path
+    return found
 
 
-def woff2(font: Path, cache: Path) -> bytes:
+def woff2(data: bytes, cache: Path) -> bytes:
     """A TTF/OTF as WOFF2, the same font in a web format (no glyph is changed); kept in the
     cache under its content's hash, as brotli takes a while. Deterministic: no timestamp."""
-    data = font.read_bytes()
     cached = cache / f"{hashlib.sha256(data).hexdigest()[:20]}.woff2"
     if cached.is_file():
         return cached.read_bytes()
@@ -265,13 +279,19 @@ def woff2(font: Path, cache: Path) -> bytes:
     return converted
 
 
-def confined(path: Path, *folders: Path) -> Path:
-    """An asset must lie inside one of its folders (validation checks it; this holds past
-    validation, as the PDF renderer's fetcher does)."""
+def read_asset(path: Path, *folders: Path) -> bytes:
+    """An asset's bytes, if its real path (links resolved) lies inside one of its folders:
+    validation checks that, and this holds past it, as the PDF renderer's fetcher does. Read
+    with the limits of any edition asset; nothing outside is ever opened."""
     resolved = path.resolve()
-    if not any(resolved.is_relative_to(folder.resolve()) for folder in folders):
-        raise BookletError(f"refused to copy {path}: outside {', '.join(map(str, folders))}")
-    return resolved
+    within = next((folder for folder in folders if resolved.is_relative_to(folder.resolve())), None)
+    if within is None:
+        raise BookletError(printable(f"{path}: is a link to {resolved}, outside "
+                                     f"{', '.join(map(str, folders))}: refused as an asset"))
+    try:
+        return read_bounded(path, limits.ASSET_FILE_BYTES, within)
+    except Unreadable as exc:
+        raise BookletError(printable(f"{path}: {exc}")) from exc
 
 
 def assets(source: Source, css: tuple[str, ...]) -> dict[str, bytes]:
@@ -288,11 +308,11 @@ def assets(source: Source, css: tuple[str, ...]) -> dict[str, bytes]:
         files[f"css/{name}"] = (project.layouts / "css" / "reflow" / name).read_bytes()
     roots = [project.fonts] + ([source.edition.folder] if source.edition else [])
     for font in fonts:
-        files[font.name] = woff2(confined(font.path, *roots), cache)
-    for licence in licences(source):
-        files[f"fonts/{licence.name}"] = licence.read_bytes()
+        files[font.name] = woff2(read_asset(font.path, *roots), cache)
+    for name, licence in licences(source).items():
+        files[name] = read_asset(licence, *roots)
     if source.logo and source.edition and source.edition.data.logo:
-        files[source.logo] = confined(source.edition.data.logo.path, source.edition.folder).read_bytes()
+        files[source.logo] = read_asset(source.edition.data.logo.path, source.edition.folder)
     return files
 
 
