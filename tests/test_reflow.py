@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+
+from booklet.errors import BookletError
 from booklet.reflow import PAIRS, contrast, hold_contrast, outline, prepare, screen_schemes
 
 from .conftest import ROOT
@@ -49,3 +55,73 @@ def test_contrast_of_every_text_colour():
                 high, low = sorted((luminance(colours[text]), luminance(colours[ground])), reverse=True)
                 ratio = (high + 0.05) / (low + 0.05)
                 assert ratio >= 4.5, f"{edition} {scheme}: {text} on {ground}: {ratio:.2f}"
+
+
+HOSTILE_FONT = r"a);}body{background:url(https:\2f\2f host\2f x.png)}x{src:url(a.ttf"
+
+
+def hostile_edition(project: Path, outside: Path) -> Path:
+    """region-eksempel with fonts named to break out of CSS, named like the project's own,
+    named with a space, and licences that are links to a file outside the project."""
+    folder = project / "source/editions/region-eksempel"
+    fonts = folder / "fonts"
+    (fonts / "Lato-Regular.ttf").rename(fonts / "Lato Regular.ttf")
+    (fonts / "Lato-Italic.ttf").rename(fonts / f"{HOSTILE_FONT}")
+    (fonts / "Lato-Bold.ttf").rename(fonts / "BookletSans-Regular.ttf")
+    outside.write_text("SECRET outside the project\n")
+    (fonts / "OFL.txt").rename(fonts / "OFL-SourceSans3.txt")
+    yaml = folder / "edition.yaml"
+    yaml.write_text(yaml.read_text().replace("fonts/Lato-Regular.ttf", '"fonts/Lato Regular.ttf"')
+                    .replace("fonts/Lato-Italic.ttf", '"fonts/' + HOSTILE_FONT.replace("\\", "\\\\") + '"')
+                    .replace("fonts/Lato-Bold.ttf", "fonts/BookletSans-Regular.ttf")
+                    .replace("fonts/OFL.txt", "fonts/OFL-SourceSans3.txt"))
+    return folder
+
+
+def site_files(kind: str, project: Path, out: Path) -> dict[str, bytes]:
+    if kind == "web":
+        from booklet.web import build_web
+
+        site = build_web(project, "region-eksempel", output=out / "site")
+        return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    import zipfile
+
+    from booklet.epub import build_epub
+
+    with zipfile.ZipFile(build_epub(project, "region-eksempel", output=out / "book.epub")) as archive:
+        return {name.removeprefix("EPUB/"): archive.read(name) for name in archive.namelist()}
+
+
+@pytest.mark.parametrize("kind", ["web", "epub"])
+def test_hostile_and_odd_asset_names_are_mapped_and_never_replace_the_projects(web_project: Path,
+                                                                              tmp_path: Path, kind: str):
+    hostile_edition(web_project, tmp_path / "secret.txt")
+    files = site_files(kind, web_project, tmp_path)
+    css = files["css/1-fonts.css"].decode()
+    assert css.count("{") == css.count("@font-face") == 12  # no new rule, no request elsewhere
+    urls = re.findall(r'url\("([^"]*)"\)', css)
+    assert len(urls) == css.count("@font-face") and all(re.fullmatch(r"\.\./fonts/[\w/.-]+", u) for u in urls)
+    for url in urls:  # every face is there, under the name the stylesheet gives
+        assert url.removeprefix("../") in files, url
+    # the project's own face and licence are the project's, the edition's stand beside them
+    assert files["fonts/BookletSans-Regular.woff2"] != files["fonts/edition/BookletSans-Regular.woff2"]
+    assert files["fonts/OFL-SourceSans3.txt"] == (ROOT / "fonts/OFL-SourceSans3.txt").read_bytes()
+    assert "fonts/edition/OFL-SourceSans3.txt" in files
+    assert all(re.fullmatch(r"[\w/.-]+", name) for name in files), sorted(files)
+
+
+@pytest.mark.parametrize("kind", ["web", "epub"])
+@pytest.mark.parametrize("where", ["fonts", "edition"])
+def test_a_licence_linked_outside_the_project_is_refused(web_project: Path, tmp_path: Path, kind: str,
+                                                        where: str):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET outside the project\n")
+    folder = web_project / ("fonts" if where == "fonts" else "source/editions/region-eksempel/fonts")
+    licence = folder / ("OFL-SourceSans3.txt" if where == "fonts" else "OFL.txt")
+    licence.unlink()
+    licence.symlink_to(secret)
+    with pytest.raises(BookletError) as caught:
+        site_files(kind, web_project, tmp_path / "out")
+    (problem,) = caught.value.problems
+    assert "outside" in problem.message and licence.name in str(problem)
+    assert not (tmp_path / "out").exists()
