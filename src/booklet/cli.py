@@ -249,13 +249,18 @@ def watch_command(obj: dict, edition: str | None, variant: str) -> None:
 def preview_command(obj: dict, edition: str | None, variant: str, output: Path | None, dpi: int) -> None:
     """Build, then render one PNG per spread and a contact sheet of them all."""
     from .build import build
+    from .compose import resolve_icc
+    from .files import check_folder
+    from .preview import write_previews
 
+    project = Project.at(obj["root"])
+    inputs = project.inputs(resolve_icc(project, None))
+    if output:
+        check_folder(output, inputs)  # before the build, not after it
     result = build(obj["root"], variant, edition=edition)
     folder = output or result.output.parent / ("preview-" + result.output.stem.removeprefix(SLUG).strip("-")
                                                if result.output.stem != SLUG else "preview")
-    from .preview import write_previews
-
-    written = write_previews(result.output, folder, dpi)
+    written = write_previews(result.output, folder, dpi, inputs)
     click.echo(f"{folder} ({len(written) - 1} spreads and contact.png)")
 
 

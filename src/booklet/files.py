@@ -36,8 +36,8 @@ def check_targets(targets: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
     (the project's own folders and files), and no two are the same."""
     seen: dict[Path, Path] = {}
     for target in targets:
-        real = target.resolve()
-        if any(real == given or real.is_relative_to(given) for given in map(Path.resolve, inputs)):
+        real = real_path(target)
+        if any(real == given or real.is_relative_to(given) for given in map(real_path, inputs)):
             raise BookletError(printable(f"{target}: is one of the build's own inputs (source/, layouts/, "
                                          "fonts/ or the profile): refused as an output"))
         if real in seen:
@@ -53,6 +53,25 @@ def check_targets(targets: Sequence[Path], inputs: Sequence[Path] = ()) -> None:
         if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
             raise BookletError(printable(f"{target}: exists and is not a regular file (a folder, device or "
                                          "pipe): refused as an output"))
+
+
+def real_path(path: Path) -> Path:
+    """``path`` with its links resolved; a loop of links is the user's mistake, named as such."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # Python 3.11: RuntimeError on a loop
+        raise BookletError(printable(f"{path}: is a loop of symbolic links (or cannot be resolved)")) from exc
+
+
+def check_folder(target: Path, inputs: Sequence[Path]) -> Path:
+    """An output folder (a web site, previews) neither holds nor lies in the build's inputs;
+    returns its real path."""
+    real = real_path(target)
+    for given in map(real_path, inputs):
+        if real == given or real.is_relative_to(given) or given.is_relative_to(real):
+            raise BookletError(printable(f"{target}: holds or lies in the build's own inputs ({given}); "
+                                         "choose another --output"))
+    return real
 
 
 def write_atomic(data: bytes, target: Path) -> None:

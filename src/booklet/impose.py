@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 import pypdf
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import (
     ArrayObject,
     ByteStringObject,
@@ -36,9 +37,11 @@ from pypdf.generic import (
 
 from . import limits
 from .build import SLUG
+from .compose import DEFAULT_ICC
 from .errors import BookletError, printable
-from .files import write_atomic
-from .load import Unreadable, read_bounded
+from .files import check_targets, real_path, write_atomic
+from .load import Project, Unreadable, read_bounded
+from .preflight import Budget, check_pages, decoded
 from .verify import MM
 
 SHEET = (297 * MM, 210 * MM)  # landscape A4, in points
@@ -59,17 +62,23 @@ def sheet_order(page_count: int) -> list[tuple[int, int]]:
     return sides
 
 
-def impose(source: Path, target: Path) -> int:
+def impose(source: Path, target: Path, inputs: Sequence[Path] = ()) -> int:
     """Write ``source`` imposed two-up on landscape A4 to ``target``; return the sides written.
+    ``inputs``: what the target must not be or lie in (the project's folders and profile).
 
     The same input gives a byte-identical output (the file /ID derives from the input bytes).
     Link annotations are left out: this file is for paper.
     """
-    if source.resolve() == target.resolve():
+    if real_path(source) == real_path(target):
         raise BookletError(f"{target}: the imposed PDF would overwrite its own input")
+    check_targets([target], inputs)
     data, reader = _read(source)
     order = sheet_order(len(reader.pages))
-    write_atomic(two_up(data, reader, order, duplex=True), target)
+    try:
+        imposed = two_up(data, reader, order, duplex=True)
+    except BookletError as exc:  # a limit reached, a rotated or oversized page
+        raise BookletError(printable(f"{source}: {exc.message.removeprefix('booklet: ')}")) from exc
+    write_atomic(imposed, target)
     return len(order)
 
 
@@ -80,7 +89,8 @@ def two_up(data: bytes, reader: PdfReader, sides: list[tuple[int, int]], *, scal
     writer = PdfWriter()
     writer.pdf_header = b"%PDF-1.7"
     used = sorted({i for side in sides for i in side})
-    forms = {i: _page_form(writer, reader.pages[i], i + 1, scale) for i in used}
+    budget = Budget()
+    forms = {i: _page_form(writer, reader.pages[i], i + 1, scale, budget) for i in used}
     width, height = SHEET
     for left, right in sides:
         placed = ((left, width / 2 - _size(reader.pages[left])[0] * scale), (right, width / 2))
@@ -115,9 +125,14 @@ def _read(source: Path) -> tuple[bytes, PdfReader]:
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
-            raise BookletError(f"{source}: the PDF is encrypted")
+            raise BookletError("the PDF is encrypted")
         len(reader.pages)
-    except PyPdfError as exc:
+        check_pages(reader)
+    except DependencyError as exc:  # AES, which pypdf needs the cryptography package for
+        raise BookletError(f"{source}: the PDF is encrypted") from exc
+    except BookletError as exc:
+        raise BookletError(printable(f"{source}: {exc.message.removeprefix('booklet: ')}")) from exc
+    except (PyPdfError, ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
         raise BookletError(f"{source}: not a readable PDF ({exc})") from exc
     return data, reader
 
@@ -132,7 +147,7 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _page_form(writer: PdfWriter, page: PageObject, number: int, scale: float = 1.0) -> IndirectObject:
+def _page_form(writer: PdfWriter, page: PageObject, number: int, scale: float, budget: Budget) -> IndirectObject:
     """The page as a form XObject clipped to its TrimBox, its content stream unchanged."""
     width, height = (v * scale for v in _size(page))
     if page.rotation % 360:
@@ -144,7 +159,7 @@ def _page_form(writer: PdfWriter, page: PageObject, number: int, scale: float = 
     contents = contents.get_object() if contents is not None else ArrayObject()
     streams = contents if isinstance(contents, ArrayObject) else [contents]
     form = DecodedStreamObject()
-    form.set_data(b"\n".join(s.get_object().get_data() for s in streams))
+    form.set_data(b"\n".join(decoded(stream, budget) for stream in streams))  # bounded, as preflight's
     form.update({
         NameObject("/Type"): NameObject("/XObject"),
         NameObject("/Subtype"): NameObject("/Form"),
@@ -188,5 +203,10 @@ def cli_command(obj: dict | None, pdf: Path | None, output: Path | None) -> None
     root = Path((obj or {}).get("root", "."))
     source = pdf or root / "dist" / f"{SLUG}.pdf"
     target = output or source.with_name(f"{source.stem}-a4-imposed.pdf")
-    sides = impose(source, target)
+    try:
+        project = Project.at(root)
+        inputs = project.inputs(project.root / DEFAULT_ICC)
+    except BookletError:  # any PDF, outside a project: nothing of a project to protect
+        inputs = []
+    sides = impose(source, target, inputs)
     click.echo(f"{target} ({sides // 2} sheets, duplex, flip on short edge)")

@@ -61,6 +61,23 @@ PDF_FILE_BYTES = 200 * MB
 """A PDF given to ``booklet preflight`` or ``booklet impose``: the booklet's is 2 MB, and 20
 A5 pages of 300 dpi CMYK images stay under 100 MB."""
 
+PDF_DECODED_BYTES = 128 * MB
+"""Bytes of page content a PDF reader (preflight, impose) decodes, every stream counted each
+time a page lists it: the booklet's 20 pages decode to 0.4 MB. An 80 KB file that lists
+one 70 MB stream 300 times is refused here, not read for minutes into gigabytes."""
+
+PDF_TOKENS = 2_000_000
+"""Numbers, names, strings and operators of page content a PDF reader parses (each stream
+once): the booklet's hold 23,000. Five million ``q`` in 10 KB are refused before parsing."""
+
+PDF_OPERATORS = 500_000
+"""Content operators preflight interprets in one PDF, a form's counted each time it is drawn
+(it is decoded and parsed once): the booklet draws 6,700. Forms nested ten deep that each
+draw the next four times (a million draws from 4 KB) are refused here."""
+
+PDF_FORM_DEPTH = 30
+"""Forms (and tiling patterns) drawn inside each other that preflight follows."""
+
 STALE_TEMP_SECONDS = 60
 """A temporary file of an atomic write older than this, whose writer holds no lock on it any
 more, was left by a killed build and is removed by the next write of the same file."""

@@ -21,7 +21,7 @@ import click
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, ContentStream, DecodedStreamObject, DictionaryObject, StreamObject
 
 from . import limits
@@ -114,7 +114,8 @@ def preflight(data: bytes, variant: str, families: set[str] | None = None,
     if variant not in VARIANTS:
         raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
     reader = _read(data)
-    scans = [_scan_page(reader, page, number) for number, page in enumerate(reader.pages, start=1)]
+    budget = Budget()
+    scans = [_scan_page(reader, page, number, budget) for number, page in enumerate(reader.pages, start=1)]
     fonts = _fonts(reader, scans)
     checks = [_check_boxes(reader, variant)]
     if variant == "print" and saddle_stitched:
@@ -131,14 +132,42 @@ def preflight(data: bytes, variant: str, families: set[str] | None = None,
 def _read(data: bytes) -> PdfReader:
     try:
         reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and aes(reader):
+            raise DependencyError("AES")
         if reader.is_encrypted and not reader.decrypt(""):
             raise BookletError("the PDF is encrypted with a password: it cannot be checked")
         count = len(reader.pages)
-    except (PyPdfError, ValueError, KeyError, IndexError) as exc:
+    except DependencyError as exc:  # AES needs the cryptography package, which booklet does not use
+        raise BookletError("the PDF is encrypted (AES), which booklet does not decrypt: it cannot be checked, "
+                           "and PDF/X forbids encryption") from exc
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
         raise BookletError(f"not a readable PDF: {exc}") from exc
     if not count:
         raise BookletError("the PDF has no pages")
+    check_pages(reader)
     return reader
+
+
+def aes(reader: PdfReader) -> bool:
+    """Whether an encrypted PDF uses AES (pypdf would need the cryptography package for it)."""
+    encrypt = _dict(reader.trailer.get("/Encrypt"))
+    methods = {str(_dict(f).get("/CFM")) for f in _dict(encrypt.get("/CF")).values()}
+    return _int(encrypt.get("/V")) >= 5 or bool(methods & {"/AESV2", "/AESV3"})
+
+
+def check_pages(reader: PdfReader) -> None:
+    """Each page's boxes are four numbers and its /Rotate a whole number: what every check
+    (and impose) reads of a page before its content."""
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            for box in (page.mediabox, page.cropbox, page.bleedbox, page.trimbox):
+                _box(box)
+            rotate = page.get("/Rotate")
+            rotate = rotate.get_object() if rotate is not None else 0
+            if not isinstance(rotate, int) or rotate % 90 or abs(rotate) > 3600:
+                raise ValueError(f"/Rotate is {rotate!r}, not a multiple of 90")
+        except (PyPdfError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+            raise BookletError(printable(f"page {number}: not a readable page ({exc})")) from exc
 
 
 # -- page boxes and count ------------------------------------------------------------------
@@ -360,24 +389,94 @@ GLYPH_ARRAY = re.compile(rb"\[(?:\s*+(?:<[0-9A-Fa-f\s]*+>|[-+]?(?:\d+\.?\d*|\.\d
 INLINE_IMAGE = re.compile(rb"(?:^|\s)BI\s")
 
 
-def operations(stream: StreamObject, reader: PdfReader) -> list:
-    """A content stream's operations, parsed by pypdf. The glyph codes of the text (hex
-    strings and TJ arrays of them) are emptied first: no check needs them, and they are most
-    of the parsing time. Not when the stream has inline images, whose data must stay intact."""
-    data = stream.get_data()
+class Budget:
+    """The work reading one PDF's content may take, whatever the file's size: bytes of content
+    decoded, tokens parsed and operators interpreted (limits.PDF_DECODED_BYTES, PDF_TOKENS,
+    PDF_OPERATORS). A stream drawn many times is decoded and parsed once (memoised), but its
+    operators count each time it is drawn. Crossing a limit is one clear error, never
+    minutes or gigabytes."""
+
+    def __init__(self) -> None:
+        self.decoded = self.tokens = self.operators = 0
+        self.parsed: dict[object, list] = {}  # a stream's object number (or id) -> its operations
+
+    def spend(self, decoded: int = 0, tokens: int = 0, operators: int = 0) -> None:
+        self.decoded += decoded
+        self.tokens += tokens
+        self.operators += operators
+        if self.decoded > limits.PDF_DECODED_BYTES:
+            raise BookletError(f"the PDF's content decodes to more than {limits.PDF_DECODED_BYTES // limits.MB:,} "
+                               "MB, each stream counted every time a page lists it (the limit): not read further")
+        if self.tokens > limits.PDF_TOKENS:
+            raise BookletError(f"the PDF's content holds more than {limits.PDF_TOKENS:,} numbers, names and "
+                               "operators (the limit): not read further")
+        if self.operators > limits.PDF_OPERATORS:
+            raise BookletError(f"the PDF's content draws more than {limits.PDF_OPERATORS:,} operations, a form's "
+                               "counted each time it is drawn (the limit): not read further")
+
+
+# What may begin a token of a content stream after the first: white space or a delimiter.
+# Their count bounds the tokens a parse would make, known at C speed before parsing.
+SEPARATORS = tuple(bytes([c]) for c in b" \t\r\n\f\0()<>[]{}/%")
+
+
+def decoded(stream, budget: Budget) -> bytes:
+    """A stream's decoded bytes, each filter bounded by pypdf's limits, counted in ``budget``."""
+    stream = stream.get_object() if stream is not None else None
+    if not isinstance(stream, StreamObject):
+        return b""  # a dangling or broken reference draws nothing
+    try:
+        data = stream.get_data()
+    except LimitReachedError as exc:
+        raise BookletError(f"a content stream decodes past pypdf's limit ({exc}): not read further") from exc
+    budget.spend(decoded=len(data))
+    return data
+
+
+def operations(stream: StreamObject, reader: PdfReader, budget: Budget) -> list:
+    """A content stream's operations (see parse), memoised in ``budget``: a form drawn a
+    thousand times is decoded and parsed once, its operators counted each time."""
+    key = getattr(stream, "indirect_reference", None)
+    key = (key.idnum, key.generation) if key is not None else id(stream)
+    if key in budget.parsed:
+        budget.spend(operators=len(budget.parsed[key]))
+        return budget.parsed[key]
+    budget.parsed[key] = ops = parse(decoded(stream, budget), reader, budget)
+    return ops
+
+
+def page_operations(page, reader: PdfReader, budget: Budget) -> list:
+    """The operations of a page's /Contents, one stream or an array of them read as one (an
+    operator's operands may end one stream and its name begin the next)."""
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    if isinstance(contents, ArrayObject):
+        return parse(b"\n".join(decoded(part, budget) for part in contents), reader, budget)
+    return operations(contents, reader, budget) if isinstance(contents, StreamObject) else []
+
+
+def parse(data: bytes, reader: PdfReader, budget: Budget) -> list:
+    """Content bytes as operations, parsed by pypdf once their number is known to be within the
+    budget. The glyph codes of the text (hex strings and TJ arrays of them) are emptied first:
+    no check needs them, and they are most of the parsing time. Not when the stream has inline
+    images, whose data must stay intact."""
     if not INLINE_IMAGE.search(data):
         data = HEX_STRING.sub(b"<>", GLYPH_ARRAY.sub(b"[] TJ", data))
-    decoded = DecodedStreamObject()
-    decoded.set_data(data)
-    return ContentStream(decoded, reader).operations
+    budget.spend(tokens=1 + sum(data.count(c) for c in SEPARATORS))  # before a parse that holds them all
+    plain = DecodedStreamObject()
+    plain.set_data(data)
+    ops = ContentStream(plain, reader).operations
+    budget.spend(operators=len(ops))
+    return ops
 
 
 class _Interpreter:
     """Walks a content stream (and the forms it draws) tracking the CTM and the colours."""
 
-    def __init__(self, reader: PdfReader, scan: _Scan):
+    def __init__(self, reader: PdfReader, scan: _Scan, budget: Budget):
         self.reader = reader
         self.scan = scan
+        self.budget = budget
         self.forms: list[int] = []  # the forms being drawn, against recursion
         self.patterns: dict[int, bool] = {}  # tiling pattern -> whether it paints in RGB
 
@@ -493,7 +592,7 @@ class _Interpreter:
             self._image(xobject, resources, state)
             return
         key = getattr(reference, "idnum", id(xobject))
-        if xobject.get("/Subtype") != "/Form" or key in self.forms or depth > 30:
+        if xobject.get("/Subtype") != "/Form" or key in self.forms or depth > limits.PDF_FORM_DEPTH:
             return
         matrix = tuple(float(v) for v in xobject.get("/Matrix", IDENTITY))
         inner = replace(state, ctm=_mul(matrix, state.ctm))  # type: ignore[arg-type]
@@ -506,7 +605,7 @@ class _Interpreter:
             self.scan.rgb.append(("transparency group", area))
         self.forms.append(key)
         try:
-            self.run(operations(xobject, self.reader), sub_resources, inner, depth + 1)
+            self.run(operations(xobject, self.reader, self.budget), sub_resources, inner, depth + 1)
         finally:
             self.forms.pop()
 
@@ -520,14 +619,14 @@ class _Interpreter:
         if pattern.get("/PaintType") == 2:  # uncoloured tiling: coloured through the base space
             return space == "Pattern:RGB"
         key = id(pattern)
-        if key not in self.patterns and isinstance(pattern, StreamObject) and depth < 30:
+        if key not in self.patterns and isinstance(pattern, StreamObject) and depth < limits.PDF_FORM_DEPTH:
             # a coloured tiling pattern paints with its own colours: read its cell once, in
             # the page's default space (where the pattern matrix maps it)
             self.patterns[key] = False
             inner = _Scan(self.scan.page)
             matrix = tuple(float(v) for v in pattern.get("/Matrix", IDENTITY))
-            cell = operations(pattern, self.reader)
-            _Interpreter(self.reader, inner).run(cell, _dict(pattern.get("/Resources")), _State(ctm=matrix),
+            cell = operations(pattern, self.reader, self.budget)
+            _Interpreter(self.reader, inner, self.budget).run(cell, _dict(pattern.get("/Resources")), _State(ctm=matrix),
                                                  depth + 1)
             self.scan.images += inner.images
             self.patterns[key] = bool(inner.rgb)
@@ -561,16 +660,16 @@ def _is_all(value, resources: DictionaryObject) -> bool:
     return isinstance(value, ArrayObject) and [str(v) for v in value[:2]] == ["/Separation", "/All"]
 
 
-def _scan_page(reader: PdfReader, page, number: int) -> _Scan:
+def _scan_page(reader: PdfReader, page, number: int, budget: Budget) -> _Scan:
     scan = _Scan(number)
     resources = _dict(page.get("/Resources"))
     if colour_space(_dict(page.get("/Group")).get("/CS"), resources) == "RGB":
         scan.rgb.append(("transparency group", None))
     try:
-        contents = page.get_contents()
-        if contents is not None:
-            state = _State(clip=_box(page.mediabox))  # nothing outside the MediaBox shows
-            _Interpreter(reader, scan).run(operations(contents, reader), resources, state)
+        state = _State(clip=_box(page.mediabox))  # nothing outside the MediaBox shows
+        _Interpreter(reader, scan, budget).run(page_operations(page, reader, budget), resources, state)
+    except BookletError:  # a limit reached: the whole PDF is not read further
+        raise
     except Exception as exc:  # noqa: BLE001 - any PDF: a page that cannot be read is a finding
         scan.error = f"its content cannot be read ({exc})"
     return scan

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
+
+from .files import check_folder, write_atomic_all
 
 
 def spreads(page_count: int) -> list[tuple[int | None, int | None]]:
@@ -50,15 +54,19 @@ def spread_images(pages: list[Image.Image]) -> list[Image.Image]:
     return out
 
 
-def write_previews(pdf_path: Path, out_dir: Path, dpi: float = 110) -> list[Path]:
-    """One PNG per spread plus contact.png; returns the files written."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+def png(image: Image.Image, **options: bool) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", **options)
+    return buffer.getvalue()
+
+
+def write_previews(pdf_path: Path, out_dir: Path, dpi: float = 110, inputs: Sequence[Path] = ()) -> list[Path]:
+    """One PNG per spread plus contact.png, written atomically (never through a link, never
+    into ``inputs``); returns the files written."""
+    check_folder(out_dir, inputs)
     sheets = spread_images(render_pages(pdf_path, dpi))
-    written = []
-    for number, sheet in enumerate(sheets, start=1):
-        path = out_dir / f"spread-{number:02d}.png"
-        sheet.save(path, optimize=False)
-        written.append(path)
+    outputs = [(png(sheet, optimize=False), out_dir / f"spread-{number:02d}.png")
+               for number, sheet in enumerate(sheets, start=1)]
     columns = 3
     thumb_w = sheets[0].width // 3
     thumb_h = sheets[0].height // 3
@@ -70,7 +78,6 @@ def write_previews(pdf_path: Path, out_dir: Path, dpi: float = 110) -> list[Path
         row, col = divmod(index, columns)
         contact.paste(sheet.resize((thumb_w, thumb_h), Image.Resampling.LANCZOS),
                       (gap + col * (thumb_w + gap), gap + row * (thumb_h + gap)))
-    contact_path = out_dir / "contact.png"
-    contact.save(contact_path)
-    written.append(contact_path)
-    return written
+    outputs.append((png(contact), out_dir / "contact.png"))
+    write_atomic_all(outputs)
+    return [path for _, path in outputs]

@@ -12,8 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import BookletError
-from .files import usual_mode
+from .errors import BookletError, printable
+from .files import check_folder, usual_mode
 from .reflow import Source, assets, check_text, outline, prepare
 
 log = logging.getLogger(__name__)
@@ -37,22 +37,24 @@ def site(source: Source) -> dict[str, bytes]:
     return files
 
 
+MANIFEST = ".booklet-site"  # in the site: the files booklet wrote there, one a line
+
+
 def write_tree(files: dict[str, bytes], target: Path, inputs: list[Path]) -> None:
     """Write the site into a fresh folder beside the target, then put it in the target's place:
-    a failure leaves the previous site as it was. An existing folder is replaced only if it
-    is empty or a site (it has an index.html), never a folder of something else, and never
-    one that holds or lies in the build's own inputs."""
-    target = target.resolve()
-    for given in map(Path.resolve, inputs):
-        if target == given or target.is_relative_to(given) or given.is_relative_to(target):
-            raise BookletError(f"{target}: holds or lies in the build's own inputs ({given}); "
-                               "choose another --output")
-    ours = target.is_dir() and (not any(target.iterdir()) or (target / "index.html").is_file())
-    if target.exists() and not ours:
-        raise BookletError(f"{target}: exists and is not a web site written by booklet; "
-                           "choose another --output")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    a failure leaves the previous site as it was. An existing folder is replaced only if
+    every file in it is one booklet wrote there (its manifest lists them) or is about to
+    write, never a folder of something else, and never one that holds or lies in the
+    build's own inputs."""
+    target = check_folder(target, inputs)
+    files = {**files, MANIFEST: "".join(f"{name}\n" for name in sorted(files)).encode()}
+    try:
+        if target.exists() or target.is_symlink():
+            _check_ours(target, files)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:  # a read-only disk, a regular file where a folder must be
+        raise BookletError(printable(f"{target}: cannot be written: {exc.strerror or exc}")) from exc
     old = None
     try:
         for name, data in sorted(files.items()):
@@ -64,13 +66,30 @@ def write_tree(files: dict[str, bytes], target: Path, inputs: list[Path]) -> Non
             old = target.with_name(f".{target.name}.old-{fresh.name}")
             os.replace(target, old)
         os.replace(fresh, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(fresh, ignore_errors=True)
         if old is not None and not target.exists():
             os.replace(old, target)
+        if isinstance(exc, OSError):  # a full disk
+            raise BookletError(printable(f"{target}: cannot be written: {exc.strerror or exc}")) from exc
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_ours(target: Path, files: dict[str, bytes]) -> None:
+    """Refuse to replace ``target`` unless it is a folder of nothing but what booklet wrote."""
+    if target.is_symlink() or not target.is_dir():
+        raise BookletError(printable(f"{target}: exists and is not a folder: choose another --output"))
+    manifest = target / MANIFEST
+    written = set(files)
+    if manifest.is_file() and not manifest.is_symlink():
+        written |= set(manifest.read_text(encoding="utf-8", errors="replace").splitlines())
+    found = {p.relative_to(target).as_posix() for p in target.rglob("*") if not p.is_dir() or p.is_symlink()}
+    if foreign := sorted(found - written):
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise BookletError(printable(f"{target}: exists and is not a web site written by booklet (it holds "
+                                     f"{shown}); choose another --output"))
 
 
 def build_web(root: Path | str, edition: str | None = None, output: Path | None = None,
