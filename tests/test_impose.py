@@ -18,6 +18,9 @@ from booklet.errors import BookletError
 from booklet.impose import cli_command, impose, sheet_order
 from booklet.verify import A5, BLEED, MM, pdf_fonts
 
+from .conftest import missing_tool
+from .hostile_pdfs import HOSTILE, aes_encrypted
+
 A4_LANDSCAPE = (841.89, 595.28)
 DPI = 200
 PX = DPI / 25.4  # pixels per millimetre
@@ -237,3 +240,34 @@ def test_command_defaults_to_the_print_pdf_in_dist(tmp_path: Path):
     assert result.exit_code == 0 and mine.exists()
     missing = CliRunner().invoke(cli_command, [], obj={"root": tmp_path / "elsewhere"})
     assert missing.exit_code == 1 and "cannot read the PDF" in missing.output
+
+
+@pytest.mark.parametrize("case", sorted(set(HOSTILE) - {"forms nested 10 deep", "forms nested 30 deep",
+                                                        "five million q"}))
+def test_a_pdf_made_to_make_impose_work_without_end_is_one_clear_line(tmp_path: Path, case: str):
+    # (impose copies a form or a stream of operators as it is, never interpreting them)
+    make, expected = HOSTILE[case]
+    path, out = tmp_path / "hostile.pdf", tmp_path / "out.pdf"
+    path.write_bytes(make())
+    result = CliRunner().invoke(cli_command, [str(path), "-o", str(out)], obj={"root": tmp_path})
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert result.output.startswith(f"booklet: {path}: ") and expected in result.output, result.output
+    assert not out.exists()
+
+
+def test_an_aes_encrypted_pdf_is_refused_in_one_line(tmp_path: Path):
+    path = aes_encrypted(tmp_path, 256)
+    if path is None:
+        missing_tool("qpdf", "apt-get install qpdf")
+    result = CliRunner().invoke(cli_command, [str(path), "-o", str(tmp_path / "out.pdf")], obj={"root": tmp_path})
+    assert result.exit_code == 1 and result.output == f"booklet: {path}: the PDF is encrypted\n"
+
+
+@pytest.mark.parametrize("target", ["source/booklet.yaml", "layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc",
+                                    "layouts/templates/new.pdf"])
+def test_impose_never_writes_over_or_into_an_input(project: Path, tmp_path: Path, target: str):
+    source = booklet_like(tmp_path / "grey.pdf", [0.5] * 4)
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(cli_command, [str(source), "-o", str(project / target)], obj={"root": project})
+    assert result.exit_code == 1 and "is one of the build's own inputs" in result.output, result.output
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before

@@ -16,6 +16,7 @@ from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     NumberObject,
     RectangleObject,
@@ -35,7 +36,8 @@ from booklet.preflight import (
 )
 from booklet.verify import check_pdf
 
-from .conftest import ROOT
+from .conftest import ROOT, missing_tool
+from .hostile_pdfs import HOSTILE, aes_encrypted, with_page
 
 FAMILIES = declared_families(ROOT / "layouts/css/1-fonts.css")
 PRINT_CHECKS = ["page boxes", "page count", "fonts", "output intent", "PDF/X version", "colour",
@@ -611,3 +613,33 @@ def test_control_characters_from_a_pdf_or_a_path_are_escaped(tmp_path: Path):
     result = CliRunner().invoke(cli_command, [str(path)])
     assert result.exit_code == 1 and "\x1b" not in result.output and "\x07" not in result.output
     assert "\\x1b]0;owned\\x07.pdf: file is missing" in result.output
+
+
+# -- hostile PDFs: every reader bounded -----------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_pdf_made_to_make_preflight_work_without_end_is_one_clear_line(tmp_path: Path, case: str):
+    make, expected = HOSTILE[case]
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(make())
+    result = CliRunner().invoke(cli_command, [str(path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"booklet: {path}: ") and expected in result.output, result.output
+    assert result.output.count("\n") == 1 and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("bits", [128, 256])
+def test_an_aes_encrypted_pdf_is_a_finding_not_an_internal_error(tmp_path: Path, bits: int):
+    path = aes_encrypted(tmp_path, bits)
+    if path is None:
+        missing_tool("qpdf", "apt-get install qpdf")
+    result = CliRunner().invoke(cli_command, [str(path)])
+    assert result.exit_code == 1
+    assert result.output == (f"booklet: {path}: the PDF is encrypted (AES), which booklet does not decrypt: it "
+                             "cannot be checked, and PDF/X forbids encryption\n")
+
+
+def test_a_dangling_contents_draws_nothing():
+    report = preflight(with_page("/Contents", lambda writer: IndirectObject(9999, 0, writer)), "print")
+    assert report.pages == 4 and "page boxes" not in failed(report)
