@@ -111,3 +111,8 @@ def aes_encrypted(tmp_path: Path, bits: int) -> Path | None:
     subprocess.run(["qpdf", "--encrypt", "", "owner", str(bits), *extra, "--", str(plain), str(encrypted)],
                    check=True)
     return encrypted
+
+
+def blank(count: int = 4) -> bytes:
+    """``count`` blank print pages (A5 with bleed), to feed a writer."""
+    return _bytes(_pages(count))

@@ -108,7 +108,7 @@ def test_site_files(web_site: Path):
         elif not ref.startswith("#"):
             assert (web_site / ref).is_file(), ref
     for css in web_site.glob("css/*.css"):
-        for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8")):
+        for url in re.findall(r"url\(\"?([^\")]+)\"?\)", css.read_text(encoding="utf-8")):
             assert (css.parent / url).resolve().is_file(), url
 
 
@@ -347,3 +347,19 @@ def test_the_site_never_goes_into_the_inputs(web_project: Path):
         result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--output", str(web_project / output)])
         assert result.exit_code == 1 and "Traceback" not in result.output, output
     assert (web_project / "source/booklet.yaml").is_file() and not (web_project / "source/site").exists()
+
+
+def test_a_site_with_files_booklet_did_not_write_is_never_replaced(web_project: Path, tmp_path: Path):
+    site = build_web(web_project, output=tmp_path / "site")
+    build_web(web_project, output=site)  # its own site: replaced
+    (site / "css" / "mine.css").write_text("keep me")
+    with pytest.raises(BookletError, match=r"not a web site written by booklet \(it holds css/mine.css\)"):
+        build_web(web_project, output=site)
+    assert (site / "css" / "mine.css").read_text() == "keep me"
+
+
+def test_a_site_below_a_regular_file_is_one_clear_line(web_project: Path, tmp_path: Path):
+    (tmp_path / "file").write_text("")
+    result = CliRunner().invoke(main, ["--root", str(web_project), "web", "--output", str(tmp_path / "file/site")])
+    assert result.exit_code == 1 and "cannot be written" in result.output and "Traceback" not in result.output
+    assert result.output.count("\n") == 1
