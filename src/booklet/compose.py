@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from . import limits
 from .errors import BookletError, Problem
-from .files import css_url
+from .files import css_url, real_path
 from .load import Project, Unreadable, read_bounded
 from .typography import balance, typeset
 from .validate import Content
@@ -232,7 +232,7 @@ def resolve_icc(project: Project, icc: Path | None) -> Path:
     """The output-intent profile: a file LittleCMS reads as a CMYK output (printer) profile."""
     from PIL import ImageCms
 
-    path = (icc or project.root / DEFAULT_ICC).resolve()
+    path = real_path(icc or project.root / DEFAULT_ICC)
     try:
         data = read_bounded(path, limits.ICC_FILE_BYTES)
         profile = ImageCms.ImageCmsProfile(io.BytesIO(data)).profile

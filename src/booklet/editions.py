@@ -19,9 +19,9 @@ from pathlib import Path
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from . import limits
-from .errors import BookletError, Problems
-from .fields import INVALID, Located
-from .files import write_atomic
+from .errors import BookletError, Problems, printable
+from .fields import INVALID, Located, unusable, visible
+from .files import real_path, write_atomic
 from .load import Project, Unreadable, read_bounded
 from .schema import SLUG, Edition, Wish
 from .validate import Content, read_record
@@ -65,7 +65,7 @@ def load_edition(project: Project, slug: str, content: Content, problems: Proble
     if not (folder / "edition.yaml").is_file():
         known = ", ".join(edition_slugs(project)) or "none"
         raise BookletError(f"edition '{slug}' not found in source/{EDITIONS_DIR}/ (editions: {known})")
-    if not folder.resolve().is_relative_to(project.root):  # a link out of the project
+    if not real_path(folder).is_relative_to(project.root):  # a link out of the project
         problems.add(folder, 0, f"is a link to {folder.resolve()}, outside the project: booklet reads only "
                      "the project's own files")
         return None
@@ -321,8 +321,10 @@ def scaffold_edition(project: Project, slug: str, name: str) -> Path:
     folder = edition_folder(project, slug)
     if folder.exists():
         raise BookletError(f"{folder} exists already")
-    if not name.strip():
-        raise BookletError("--name must not be empty")
+    if problem := unusable(name):
+        raise BookletError(printable(f"--name holds {problem}: {name!r}"))
+    if not visible(name):
+        raise BookletError("--name must not be empty (or only invisible characters)")
     template = (project.layouts / "edition-template" / "edition.yaml").read_text(encoding="utf-8")
     text = template.replace("{{ name_yaml }}", json.dumps(name.strip(), ensure_ascii=False))
     text = text.replace("{{ name }}", " ".join(name.split()))

@@ -99,7 +99,8 @@ def book(source: Source) -> dict[str, bytes]:
 def zipped(files: dict[str, bytes], source: Source) -> bytes:
     """The container: ``mimetype`` first and stored, the rest deflated in sorted order, every
     entry with the build date (zip cannot hold one before 1980) and the same attributes."""
-    stamp = max(source.date.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    # zip holds no date before 1980 or after 2107 (SOURCE_DATE_EPOCH may say 2200)
+    stamp = min(max(source.date.timetuple()[:6], (1980, 1, 1, 0, 0, 0)), (2107, 12, 31, 23, 59, 58))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in ["mimetype", *sorted(n for n in files if n != "mimetype")]:

@@ -61,10 +61,11 @@ class Problems:
         where it leads)."""
         path = Path(file)
         if self.root is not None:
-            for candidate in (path.absolute(), path.resolve()):
+            for candidate in (path.absolute(), path.resolve):
                 try:
+                    candidate = candidate() if callable(candidate) else candidate
                     return str(candidate.relative_to(self.root.resolve()))
-                except ValueError:
+                except (ValueError, RuntimeError):  # outside the project; a loop of links
                     pass
         return str(file)
 

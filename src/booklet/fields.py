@@ -48,6 +48,30 @@ def shown(value: object, width: int = 60) -> str:
 
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+SURROGATE = re.compile(r"[\ud800-\udfff]")  # "\ud800" in YAML: half of a UTF-16 pair, no character
+# White space folded to one space; a no-break space (U+00A0, U+202F, U+2007) is the author's
+# wish that two words stay together, and is kept.
+FOLDED = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+# An explicitly tagged number (!!int "0x10", !!float "abc") must still be a plain one.
+INTEGER = re.compile(r"[-+]?[0-9]+")
+DECIMAL = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+
+
+def unusable(value: str) -> str:
+    """What makes a text unusable in any output (a control character, a lone surrogate), or ''."""
+    if control := CONTROL.search(value):
+        return f"a control character (U+{ord(control[0]):04X})"
+    if surrogate := SURROGATE.search(value):
+        return f"a lone surrogate (U+{ord(surrogate[0]):04X}), which is no character"
+    return ""
+
+
+def visible(value: str) -> bool:
+    """Whether a text shows anything: not only spaces and invisible format characters (zero
+    width space, joiners, word joiner, soft hyphen)."""
+    import unicodedata
+
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in value)
 
 
 @dataclass(frozen=True)
@@ -106,11 +130,13 @@ class Text(Field):
         if len(node.value) > self.maximum:
             return ctx.error(node, f"'{self.name}' has {len(node.value):,} characters; at most "
                              f"{self.maximum:,}")
-        if control := CONTROL.search(node.value):
-            return ctx.error(node, f"'{self.name}' holds a control character (U+{ord(control[0]):04X})")
-        value = " ".join(node.value.split())
+        if problem := unusable(node.value):
+            return ctx.error(node, f"'{self.name}' holds {problem}")
+        value = FOLDED.sub(" ", node.value).strip(" ")
         if not value:
             return ctx.error(node, f"'{self.name}' must not be empty")
+        if not visible(value):
+            return ctx.error(node, f"'{self.name}' holds only invisible characters ({shown(value)})")
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.error(
                 node, f"'{self.name}' must match {self.pattern.pattern}, not {shown(value)}"
@@ -131,6 +157,8 @@ class Integer(Field):
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
             return ctx.error(node, f"'{self.name}' must be a whole number, not {describe(node)}"
                              + (f" ({shown(node.value)})" if isinstance(node, yaml.ScalarNode) else ""))
+        if not INTEGER.fullmatch(node.value):
+            return ctx.error(node, f"'{self.name}' must be a whole number, not {shown(node.value)}")
         if len(node.value) > 18:  # int() of thousands of digits is slow; no bound here is that wide
             return ctx.error(node, f"'{self.name}' must be from {self.minimum} to {self.maximum}")
         value = int(node.value)
@@ -273,6 +301,7 @@ class Cmyk(Field):
             return ctx.error(node, expected)
         for value in node.value:
             number = isinstance(value, yaml.ScalarNode) and value.tag in NUMBER_TAGS
+            number = number and DECIMAL.fullmatch(value.value) is not None and len(value.value) <= 40
             if not (number and 0 <= float(value.value) <= 100):
                 what = shown(value.value) if isinstance(value, yaml.ScalarNode) else describe(value)
                 return ctx.error(value, f"{expected}, not {what}")
@@ -302,8 +331,14 @@ class MapOf(Field):
         if not isinstance(node, yaml.MappingNode) or not node.value:
             return ctx.error(node, f"'{self.name}' must be a mapping of names to values")
         values, ok = {}, True
+        lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             key = key_node.value
+            if isinstance(key_node, yaml.ScalarNode) and key in lines:
+                ok = ctx.error(key_node, f"duplicate key {shown(key)} (also at line {lines[key]})") is None
+                continue
+            if isinstance(key_node, yaml.ScalarNode):
+                lines[key] = line_of(key_node)
             if not isinstance(key_node, yaml.ScalarNode) or key not in self.names:
                 ok = ctx.error(key_node, f"unknown {self.name} name {shown(key)} (expected one of: "
                                f"{', '.join(self.names)})") is None
@@ -342,7 +377,7 @@ class AssetPath(Field):
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str" or not node.value:
             return ctx.error(node, f"'{self.name}' must be a file name")
         value = node.value.strip()
-        if len(value) > 255 or CONTROL.search(value):
+        if len(value) > 255 or unusable(value):
             return ctx.error(node, f"'{self.name}' must be a file name, not {shown(value)}")
         if URL_SCHEME.match(value) or value.startswith(("/", "\\", "~")) or ".." in Path(value).parts:
             return ctx.error(node, f"'{self.name}' must be a file inside the edition's folder, "
@@ -351,7 +386,10 @@ class AssetPath(Field):
         if self.shared and Path(value).parts[0] == self.shared and not (folder / value).is_file():
             folder = folder.parents[2] / self.shared  # source/editions/<slug>/ -> the project's folder
             value = str(Path(*Path(value).parts[1:]))
-        path = (folder / value).resolve()
+        try:
+            path = (folder / value).resolve()
+        except (RuntimeError, OSError):  # Python 3.11: RuntimeError on a loop of links
+            return ctx.error(node, f"'{self.name}' {value} is a loop of symbolic links")
         if not path.is_relative_to(folder):
             return ctx.error(node, f"'{self.name}' leads outside the edition's folder: {value!r}")
         if path.suffix.lower() not in self.suffixes:

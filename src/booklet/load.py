@@ -18,6 +18,7 @@ from yaml.scanner import Scanner
 
 from . import limits
 from .errors import BookletError, Problems
+from .files import real_path
 
 CONTENT_FILES = ("booklet.yaml", "foreword.yaml", "introduction.yaml", "back-matter.yaml")
 WISHES_DIR = "wishes"
@@ -31,7 +32,7 @@ class Project:
 
     @classmethod
     def at(cls, root: Path | str) -> Project:
-        root = Path(root).resolve()
+        root = real_path(Path(root))
         missing = [name for name in ("source", "layouts", "fonts") if not (root / name).is_dir()]
         if missing:
             raise BookletError(
@@ -82,9 +83,12 @@ def read_bounded(path: Path, limit: int, within: Path | None = None) -> bytes:
     """A regular file's bytes, if it is at most ``limit`` bytes and (given ``within``) its
     real path, links resolved, lies inside that folder. A FIFO, a device or a folder is
     refused at once, never read (O_NONBLOCK: opening a FIFO does not wait for a writer)."""
-    if within is not None and not path.resolve().is_relative_to(within.resolve()):
-        raise Unreadable(f"is a link to {path.resolve()}, outside {within}: booklet reads only "
-                         "the project's own files")
+    try:
+        real = path.resolve()
+    except RuntimeError as exc:  # Python 3.11's word for a loop of links
+        raise Unreadable("is a loop of symbolic links") from exc
+    if within is not None and not real.is_relative_to(within.resolve()):
+        raise Unreadable(f"is a link to {real}, outside {within}: booklet reads only the project's own files")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except FileNotFoundError as exc:

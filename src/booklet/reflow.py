@@ -316,6 +316,23 @@ def assets(source: Source, css: tuple[str, ...]) -> dict[str, bytes]:
     return files
 
 
+def check_ids(source: Source, markup: str) -> None:
+    """Every id of a document is its own: a wish whose slug is also the id of another part or
+    of the page (``forord``, ``indhold``) would take its links and its place in the contents."""
+    ids = re.findall(r'\sid="([^"]*)"', markup)
+    twice = sorted({found for found in ids if ids.count(found) > 1})
+    if not twice:
+        return
+    problems = Problems(source.project.root)
+    for wish in source.content.wishes:
+        if wish.slug in twice:
+            problems.add(source.project.source / "wishes" / f"{wish.number}-{wish.slug}.yaml", wish.line,
+                         f"slug '{wish.slug}' is also the id of another part of the web page (its links would "
+                         "go there); choose another slug")
+    problems.raise_if_any()
+    raise BookletError(f"the composed markup holds an id more than once: {', '.join(twice)}")  # a template's
+
+
 def check_text(source: Source, markup: str) -> None:
     """Every character has a glyph in the fonts (no fallback to a system font)."""
     problems = Problems(source.project.root)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .errors import BookletError, printable
 from .files import check_folder, usual_mode
-from .reflow import Source, assets, check_text, outline, prepare
+from .reflow import Source, assets, check_ids, check_text, outline, prepare
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def site(source: Source) -> dict[str, bytes]:
     sheets = sorted(name for name in files if name.startswith("css/"))
     entries = outline(body)
     index = source.render("web/index.html", body=body, outline=entries, stylesheets=sheets, assets="")
+    check_ids(source, index)
     files["index.html"] = index.encode()
     return files
 
