@@ -394,3 +394,51 @@ def test_svg_logo_size_and_hidden_references_are_caught_by_check(project: Path, 
     assert result.exit_code == 1
     assert result.output.startswith(f"source/editions/test/edition.yaml:2: {expected}"), result.output
     assert result.output.count("\n") == 1
+
+
+def test_a_logo_that_is_a_loop_of_links_is_named_at_its_line(project: Path):
+    folder = write_edition(project, 'name: "X"\nlogo: loop.svg\n')
+    (folder / "loop.svg").symlink_to(folder / "loop.svg")
+    assert problems_of(project, "test") == ["source/editions/test/edition.yaml:2: 'logo' loop.svg is a loop of "
+                                            "symbolic links"]
+
+
+def test_a_corrupt_edition_font_is_refused_at_its_file(project: Path):
+    """A font whose cmap reads but whose outlines or widths are noise sets invisible or piled-up
+    headings: check refuses it at its file."""
+    import random
+
+    from fontTools.ttLib import TTFont
+
+    font = project / "source/editions/region-eksempel/fonts/Lato-Bold.ttf"
+    raw = bytearray(font.read_bytes())
+    for tag in ("glyf", "hmtx"):
+        table = TTFont(font).reader.tables[tag]
+        damaged = raw.copy()
+        damaged[table.offset:table.offset + table.length] = random.Random(16).randbytes(table.length)
+        font.write_bytes(damaged)
+        result = CliRunner().invoke(main, ["--root", str(project), "check", "--edition", "region-eksempel"])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("source/editions/region-eksempel/fonts/Lato-Bold.ttf: cannot be read as a "
+                                        "font"), result.output
+        assert result.output.count("\n") == 1
+
+
+def test_new_edition_refuses_a_name_its_own_check_would_refuse(project: Path):
+    result = CliRunner().invoke(main, ["--root", str(project), "new-edition", "esc", "--name", "Evil\x1b]0;x\x07"])
+    assert result.exit_code == 1 and "\x1b" not in result.output
+    assert result.output == "booklet: --name holds a control character (U+001B): 'Evil\\x1b]0;x\\x07'\n"
+    assert not (project / "source/editions/esc").exists()
+
+
+def test_a_wish_slug_that_is_an_id_of_the_web_page_is_named_at_its_file(project: Path):
+    from booklet.web import build_web
+
+    wish = project / "source/wishes/1-strategisk-retning.yaml"
+    wish.write_text(wish.read_text().replace('slug: "strategisk-retning"', 'slug: "indhold"'))
+    wish.rename(wish.with_name("1-indhold.yaml"))
+    with pytest.raises(BookletError) as caught:
+        build_web(project, output=project / "dist/site")
+    assert [str(p) for p in caught.value.problems] == [
+        "source/wishes/1-indhold.yaml:1: slug 'indhold' is also the id of another part of the web page (its links "
+        "would go there); choose another slug"]

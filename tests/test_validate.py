@@ -108,3 +108,60 @@ def test_more_wish_files_than_numbers_are_not_read(project: Path):
     for number in range(7, 40):
         (wishes / f"{number}-x.yaml").write_text("number: [")
     assert messages(project) == ["source/wishes: 39 wish files; at most 9"]
+
+
+WISH = "source/wishes/1-strategisk-retning.yaml"
+BULLET = '    - "At du er skarp på kerneopgaven, så det er tydeligt, hvilket formål vi som ledere styrer efter."'
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("number: 1", 'number: !!int "0x10"', f"{WISH}:1: 'number' must be a whole number, not '0x10'"),
+    ("number: 1", 'number: !!int "1_000"', f"{WISH}:1: 'number' must be a whole number, not '1_000'"),
+    (BULLET, '    - "At du \\ud800 er skarp."', f"{WISH}:7: 'implies item' holds a lone surrogate (U+D800), which is no "
+     "character"),
+    (BULLET, '    - "\\u200b\\u2060\\u00ad"', f"{WISH}:7: 'implies item' holds only invisible characters"),
+    (BULLET, '    - "At du ' + "x" * 300 + '."', f"{WISH}:7: 'implies item' holds 301 characters with nowhere to "
+     "break the line ('" + "x" * 28 + "…); at most 40: add a space, a hyphen or a soft hyphen (U+00AD)"),
+])
+def test_careless_text_is_named_at_its_line(project: Path, old: str, new: str, expected: str):
+    wish = project / WISH
+    assert old in wish.read_text()
+    wish.write_text(wish.read_text().replace(old, new, 1))
+    (found,) = messages(project)
+    assert found.startswith(expected), found
+
+
+def test_no_break_spaces_are_kept_and_other_white_space_folded(project: Path):
+    wish = project / WISH
+    wish.write_text(wish.read_text().replace(BULLET, '    - "Kl.\\u00a010   er\\u202fskarp\\t nu."', 1))
+    assert check(project).wishes[0].letter.implies[1] == "Kl.\u00a010 er\u202fskarp nu."
+
+
+def test_a_colour_given_twice_is_named_at_both_lines(project: Path):
+    palette = project / "source/editions/eksempel-kommune/edition.yaml"
+    palette.write_text(palette.read_text().replace("  cover: [85, 20, 80, 35]\n",
+                                                   "  cover: [85, 20, 80, 35]\n  cover: [!!float \"abc\", 1, 1, 1]\n"))
+    from booklet.build import prepare
+
+    with pytest.raises(BookletError) as caught:
+        prepare(project, edition="eksempel-kommune")
+    assert [str(p) for p in caught.value.problems] == [
+        "source/editions/eksempel-kommune/edition.yaml:8: duplicate key 'cover' (also at line 7)"]
+
+
+@pytest.mark.parametrize("what", ["source/foreword.yaml", "--root"])
+def test_a_loop_of_links_is_one_clear_line(project: Path, tmp_path: Path, what: str):
+    from click.testing import CliRunner
+
+    from booklet.cli import main
+
+    if what == "--root":
+        root = tmp_path / "loop"
+        root.symlink_to(root)
+    else:
+        root = project
+        (project / what).unlink()
+        (project / what).symlink_to(project / what)
+    result = CliRunner().invoke(main, ["--root", str(root), "check"])
+    assert result.exit_code == 1 and "loop of symbolic links" in result.output, result.output
+    assert "internal error" not in result.output and result.output.count("\n") == 1

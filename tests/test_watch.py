@@ -47,3 +47,47 @@ def test_watch_rebuilds_reports_errors_and_keeps_the_last_good_pdf(project: Path
         stop.set()
         thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_watch_survives_what_breaks_the_build_and_rebuilds_when_mended(project: Path, monkeypatch):
+    """A folder replaced by a file is a change; a failure that is not the input's (a bug of
+    ours, here one raised while planning the pages) is reported and the watch goes on."""
+    import shutil
+
+    import booklet.build
+
+    lines: list[str] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(project, "screen", None, lines.append, stop), daemon=True)
+    thread.start()
+    try:
+        wait_for(lines, "watching", 600)
+        wishes = project / "source/wishes"
+        saved = project / "wishes-saved"
+        shutil.move(wishes, saved)
+        wishes.write_text("not a folder")
+        wait_for(lines, "build failed", 300)
+        assert any(line.startswith("source/wishes") for line in lines), lines
+        wishes.unlink()
+        shutil.move(saved, wishes)
+        deadline = time.monotonic() + 400
+        while sum(line.startswith("built") for line in lines) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sum(line.startswith("built") for line in lines) == 2, lines
+
+        def broken(*args):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(booklet.build, "plan_pages", broken)
+        (project / "source/booklet.yaml").write_text((project / "source/booklet.yaml").read_text() + "\n")
+        wait_for(lines, "internal error: RuntimeError('a bug')", 300)
+        monkeypatch.undo()
+        (project / "source/booklet.yaml").write_text((project / "source/booklet.yaml").read_text() + "\n")
+        deadline = time.monotonic() + 400
+        while sum(line.startswith("built") for line in lines) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sum(line.startswith("built") for line in lines) == 3, lines
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()

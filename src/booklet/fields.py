@@ -52,6 +52,9 @@ SURROGATE = re.compile(r"[\ud800-\udfff]")  # "\ud800" in YAML: half of a UTF-16
 # White space folded to one space; a no-break space (U+00A0, U+202F, U+2007) is the author's
 # wish that two words stay together, and is kept.
 FOLDED = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+# A run of characters with nowhere to break a line: a space, a hyphen or dash, a soft hyphen,
+# a slash or a zero width space would each be one.
+UNBREAKABLE = re.compile(rf"[^\s\-/\u00ad\u200b\u2010-\u2015]{{{limits.WORD_CHARS + 1},}}")
 # An explicitly tagged number (!!int "0x10", !!float "abc") must still be a plain one.
 INTEGER = re.compile(r"[-+]?[0-9]+")
 DECIMAL = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
@@ -137,6 +140,10 @@ class Text(Field):
             return ctx.error(node, f"'{self.name}' must not be empty")
         if not visible(value):
             return ctx.error(node, f"'{self.name}' holds only invisible characters ({shown(value)})")
+        if word := UNBREAKABLE.search(value):
+            return ctx.error(node, f"'{self.name}' holds {len(word[0]):,} characters with nowhere to break the "
+                             f"line ({shown(word[0], 30)}); at most {limits.WORD_CHARS}: add a space, a hyphen "
+                             "or a soft hyphen (U+00AD)")
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.error(
                 node, f"'{self.name}' must match {self.pattern.pattern}, not {shown(value)}"

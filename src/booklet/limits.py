@@ -25,6 +25,11 @@ YAML_DEPTH = 40
 TEXT_CHARS = 3_000
 """Characters in one text field (a paragraph, bullet or quote); the longest printed one has 700."""
 
+WORD_CHARS = 40
+"""Characters in a row with nowhere to break a line (no space, hyphen, soft hyphen, slash or
+dash): the booklet's longest word has 25 (Forhandlingsfællesskabet.). A longer token (a URL,
+a pasted code) would run out of its column in print and on screen; it is named at its line."""
+
 LIST_ITEMS = 100
 """Items in one list (bullets, paragraphs, blocks, members); a page holds at most about 20."""
 

@@ -16,10 +16,19 @@ from pathlib import Path
 import watchfiles
 
 from .build import build
-from .errors import BookletError
+from .errors import BookletError, printable
 from .load import Project
 
 INPUTS = {".yaml", ".yml", ".html", ".css", ".ttf", ".otf", ".svg", ".png", ".jpg", ".jpeg", ".icc"}
+
+
+def is_input(path: Path) -> bool:
+    """A file the build reads, or a folder (source/wishes/ replaced by a file, an edition's
+    folder removed): not an editor's temporary file (.x.swp, x~, vim's 4913)."""
+    name = path.name
+    if path.suffix.lower() in INPUTS:
+        return True
+    return not path.suffix and not name.startswith(".") and not name.endswith("~") and not name.isdigit()
 
 
 def rebuild(root: Path, variant: str, edition: str | None, echo: Callable[[str], None]) -> bool:
@@ -29,6 +38,10 @@ def rebuild(root: Path, variant: str, edition: str | None, echo: Callable[[str],
     except BookletError as exc:
         for problem in exc.problems:
             echo(str(problem))
+        echo(f"build failed after {time.perf_counter() - start:.1f} s; the last good PDF is unchanged")
+        return False
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not end the watch either
+        echo(printable(f"booklet: internal error: {exc!r} (run `booklet --verbose build` for details)"))
         echo(f"build failed after {time.perf_counter() - start:.1f} s; the last good PDF is unchanged")
         return False
     echo(f"built {result.output.name} ({result.pages} pages) in {time.perf_counter() - start:.1f} s")
@@ -49,8 +62,7 @@ def watch(root: Path, variant: str, edition: str | None, echo: Callable[[str], N
         if not armed:
             armed = True
             echo(f"watching {', '.join(f.name + '/' for f in folders)} (Ctrl-C to stop)")
-        names = sorted({str(Path(path).relative_to(project.root)) for _, path in changes
-                        if Path(path).suffix.lower() in INPUTS})
+        names = sorted({str(Path(path).relative_to(project.root)) for _, path in changes if is_input(Path(path))})
         if not names:  # an editor's or sed's temporary file, come and gone
             continue
         echo("changed: " + ", ".join(names))
