@@ -125,3 +125,15 @@ def test_a_licence_linked_outside_the_project_is_refused(web_project: Path, tmp_
     (problem,) = caught.value.problems
     assert "outside" in problem.message and licence.name in str(problem)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_glyph_the_fonts_lack_is_named_at_its_wish_line_by_the_screen_outputs(project: Path):
+    wish = project / "source/wishes/3-sparring.yaml"
+    lines = wish.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith('    - "'))
+    lines[first] = lines[first].replace('- "', '- "☃ ', 1)
+    wish.write_text("\n".join(lines) + "\n")
+    with pytest.raises(BookletError) as caught:
+        prepare(project)
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"source/wishes/3-sparring.yaml:{first + 1}: the fonts have no glyph for '☃'")

@@ -19,11 +19,11 @@ from typing import Any
 from markupsafe import Markup
 
 from .compose import Plan, build_date, css_colours, environment, plan_pages, resolve_icc
-from .editions import EDITION_SANS, EditionSpec, font_faces, load_edition
+from .editions import EDITION_SANS, EditionSpec, font_faces, font_files, load_edition
 from . import limits
 from .errors import BookletError, Problems, printable
 from .files import published_name, write_cache
-from .fonts import Face, check_fonts, declared_faces
+from .fonts import Face, check_fonts, check_glyphs, declared_faces
 from .load import Project, Unreadable, read_bounded
 from .validate import Content, load_content
 
@@ -103,6 +103,9 @@ def prepare(root: Path | str, edition: str | None = None) -> Source:
     problems.raise_if_any()
     assert content is not None
     spec = load_edition(project, edition, content, problems) if edition is not None else None
+    problems.raise_if_any()
+    # a glyph the fonts lack is named at the text's file and line, as the PDF build names it
+    check_glyphs(project.fonts_css, [*content.texts, *(spec.texts if spec else ())], problems, font_files(spec))
     problems.raise_if_any()
     return Source(project, content, spec, plan_pages(content, spec), resolve_icc(project, None),
                   build_date(content))
