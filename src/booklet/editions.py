@@ -126,7 +126,8 @@ def check_logo(path: Path, logo, problems: Problems) -> None:
                 if width * height <= limits.LOGO_PIXELS:
                     image.verify()  # the chunks' checksums
             if width * height <= limits.LOGO_PIXELS:
-                strict, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False  # WeasyPrint's
+                # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process: a check must not
+                strict, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
                 try:
                     with Image.open(io.BytesIO(data), formats=[kind]) as image:
                         image.load()  # every pixel decoded: a truncated or garbled image fails here

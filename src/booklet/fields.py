@@ -141,9 +141,9 @@ class Text(Field):
         if not visible(value):
             return ctx.error(node, f"'{self.name}' holds only invisible characters ({shown(value)})")
         if word := UNBREAKABLE.search(value):
-            return ctx.error(node, f"'{self.name}' holds {len(word[0]):,} characters with nowhere to break the "
-                             f"line ({shown(word[0], 30)}); at most {limits.WORD_CHARS}: add a space, a hyphen "
-                             "or a soft hyphen (U+00AD)")
+            return ctx.error(node, f"'{self.name}' holds {len(word[0]):,} characters with nowhere to break "
+                             f"the line ({shown(word[0], 30)}); at most {limits.WORD_CHARS}: add a space, a "
+                             "hyphen or a soft hyphen (U+00AD)")
         if self.pattern and not self.pattern.fullmatch(value):
             return ctx.error(
                 node, f"'{self.name}' must match {self.pattern.pattern}, not {shown(value)}"

@@ -147,7 +147,8 @@ def _num(value: float) -> str:
     return "0" if text in ("", "-0") else text
 
 
-def _page_form(writer: PdfWriter, page: PageObject, number: int, scale: float, budget: Budget) -> IndirectObject:
+def _page_form(writer: PdfWriter, page: PageObject, number: int, scale: float,
+               budget: Budget) -> IndirectObject:
     """The page as a form XObject clipped to its TrimBox, its content stream unchanged."""
     width, height = (v * scale for v in _size(page))
     if page.rotation % 360:

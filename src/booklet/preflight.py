@@ -138,8 +138,8 @@ def _read(data: bytes) -> PdfReader:
             raise BookletError("the PDF is encrypted with a password: it cannot be checked")
         count = len(reader.pages)
     except DependencyError as exc:  # AES needs the cryptography package, which booklet does not use
-        raise BookletError("the PDF is encrypted (AES), which booklet does not decrypt: it cannot be checked, "
-                           "and PDF/X forbids encryption") from exc
+        raise BookletError("the PDF is encrypted (AES), which booklet does not decrypt: it cannot be "
+                           "checked, and PDF/X forbids encryption") from exc
     except (PyPdfError, ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
         raise BookletError(f"not a readable PDF: {exc}") from exc
     if not count:
@@ -405,14 +405,15 @@ class Budget:
         self.tokens += tokens
         self.operators += operators
         if self.decoded > limits.PDF_DECODED_BYTES:
-            raise BookletError(f"the PDF's content decodes to more than {limits.PDF_DECODED_BYTES // limits.MB:,} "
-                               "MB, each stream counted every time a page lists it (the limit): not read further")
+            most = limits.PDF_DECODED_BYTES // limits.MB
+            raise BookletError(f"the PDF's content decodes to more than {most:,} MB, each stream counted "
+                               "every time a page lists it (the limit): not read further")
         if self.tokens > limits.PDF_TOKENS:
             raise BookletError(f"the PDF's content holds more than {limits.PDF_TOKENS:,} numbers, names and "
                                "operators (the limit): not read further")
         if self.operators > limits.PDF_OPERATORS:
-            raise BookletError(f"the PDF's content draws more than {limits.PDF_OPERATORS:,} operations, a form's "
-                               "counted each time it is drawn (the limit): not read further")
+            raise BookletError(f"the PDF's content draws more than {limits.PDF_OPERATORS:,} operations, a "
+                               "form's counted each time it is drawn (the limit): not read further")
 
 
 # What may begin a token of a content stream after the first: white space or a delimiter.
@@ -626,8 +627,8 @@ class _Interpreter:
             inner = _Scan(self.scan.page)
             matrix = tuple(float(v) for v in pattern.get("/Matrix", IDENTITY))
             cell = operations(pattern, self.reader, self.budget)
-            _Interpreter(self.reader, inner, self.budget).run(cell, _dict(pattern.get("/Resources")), _State(ctm=matrix),
-                                                 depth + 1)
+            _Interpreter(self.reader, inner, self.budget).run(cell, _dict(pattern.get("/Resources")),
+                                                              _State(ctm=matrix), depth + 1)
             self.scan.images += inner.images
             self.patterns[key] = bool(inner.rgb)
         return self.patterns.get(key, False)

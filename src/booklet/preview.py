@@ -60,7 +60,8 @@ def png(image: Image.Image, **options: bool) -> bytes:
     return buffer.getvalue()
 
 
-def write_previews(pdf_path: Path, out_dir: Path, dpi: float = 110, inputs: Sequence[Path] = ()) -> list[Path]:
+def write_previews(pdf_path: Path, out_dir: Path, dpi: float = 110,
+                   inputs: Sequence[Path] = ()) -> list[Path]:
     """One PNG per spread plus contact.png, written atomically (never through a link, never
     into ``inputs``); returns the files written."""
     check_folder(out_dir, inputs)

@@ -18,9 +18,9 @@ from typing import Any
 
 from markupsafe import Markup
 
+from . import limits
 from .compose import Plan, build_date, css_colours, environment, plan_pages, resolve_icc
 from .editions import EDITION_SANS, EditionSpec, font_faces, font_files, load_edition
-from . import limits
 from .errors import BookletError, Problems, printable
 from .files import published_name, write_cache
 from .fonts import Face, check_fonts, check_glyphs, declared_faces
@@ -105,7 +105,8 @@ def prepare(root: Path | str, edition: str | None = None) -> Source:
     spec = load_edition(project, edition, content, problems) if edition is not None else None
     problems.raise_if_any()
     # a glyph the fonts lack is named at the text's file and line, as the PDF build names it
-    check_glyphs(project.fonts_css, [*content.texts, *(spec.texts if spec else ())], problems, font_files(spec))
+    check_glyphs(project.fonts_css, [*content.texts, *(spec.texts if spec else ())], problems,
+                 font_files(spec))
     problems.raise_if_any()
     return Source(project, content, spec, plan_pages(content, spec), resolve_icc(project, None),
                   build_date(content))
@@ -330,8 +331,8 @@ def check_ids(source: Source, markup: str) -> None:
     for wish in source.content.wishes:
         if wish.slug in twice:
             problems.add(source.project.source / "wishes" / f"{wish.number}-{wish.slug}.yaml", wish.line,
-                         f"slug '{wish.slug}' is also the id of another part of the web page (its links would "
-                         "go there); choose another slug")
+                         f"slug '{wish.slug}' is also the id of another part of the web page (its links "
+                         "would go there); choose another slug")
     problems.raise_if_any()
     raise BookletError(f"the composed markup holds an id more than once: {', '.join(twice)}")  # a template's
 

@@ -62,7 +62,8 @@ def watch(root: Path, variant: str, edition: str | None, echo: Callable[[str], N
         if not armed:
             armed = True
             echo(f"watching {', '.join(f.name + '/' for f in folders)} (Ctrl-C to stop)")
-        names = sorted({str(Path(path).relative_to(project.root)) for _, path in changes if is_input(Path(path))})
+        names = sorted({str(Path(path).relative_to(project.root)) for _, path in changes
+                        if is_input(Path(path))})
         if not names:  # an editor's or sed's temporary file, come and gone
             continue
         echo("changed: " + ", ".join(names))
