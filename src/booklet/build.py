@@ -365,7 +365,7 @@ class FitCache:
         logo = own.logo.path.read_bytes() if own and own.logo and page.kind in ("edition_foreword",
                                                                                 "organisation") else b""
         what = f"{page.kind} {page.side} {page.span} {content.booklet.labels!r} {parts.get(page.kind)!r}"
-        text = f"{self.base} {what}"
+        text = f"{self.base} {what} {content.hyphenation!r}"
         return hashlib.sha256(text.encode() + logo).hexdigest()
 
     def _read(self) -> dict:

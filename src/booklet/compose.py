@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -219,9 +220,16 @@ def _environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["typeset"] = typeset
+    env.filters["typeset"] = _typeset
     env.filters["balance"] = balance
     return env
+
+
+@jinja2.pass_context
+def _typeset(context: jinja2.runtime.Context, text: str, keep: Collection[str] = ()) -> Markup:
+    """The typeset filter, with the content's hyphenation exceptions (every output's)."""
+    content = context.get("content")
+    return typeset(text, keep, content.hyphenator if content is not None else None)
 
 
 def build_date(content: Content) -> dt.datetime:
