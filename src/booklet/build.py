@@ -466,6 +466,50 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
     return html, document
 
 
+@dataclass(frozen=True)
+class Laid:
+    """A booklet as last laid out, kept for the next build of the same job (`booklet watch`):
+    its document and the markup each page was laid out from. A page whose markup, number and
+    stylesheets are unchanged is taken from here instead of being laid out again."""
+
+    head: str  # the markup before <body>: stylesheets, colours, fonts
+    markup: dict[str, str]  # page id -> its page number and markup
+    document: Document
+
+
+def page_markup(html: str, plan: Plan) -> tuple[str, dict[str, str]]:
+    """The head of ``html`` and each planned page's markup (from its id to the next page's)."""
+    head, body = html.split("<body", 1)
+    starts = sorted((body.index(f'id="{page.id}"'), page) for page in plan.sequence)
+    ends = [start for start, _ in starts[1:]] + [len(body)]
+    return head, {page.id: f"{page.number} {body[start:end]}" for (start, page), end in zip(starts, ends, strict=True)}
+
+
+def render_again(job: Job, previous: Laid | None) -> tuple[str, Document, Laid]:
+    """Lay out the job, taking from ``previous`` every page that would come out the same:
+    an edit in one wish lays out that spread alone (the fit cache settles the others first)."""
+    same: set[str] = set()
+    if previous is not None:
+        FitCache(job).apply(job.plan)
+        head, markup = page_markup(job.compose(), job.plan)
+        if head == previous.head:
+            same = {id for id, m in markup.items() if previous.markup.get(id) == m}
+    if not same:
+        html, document = render(job)
+    else:
+        _, own, bad = layout(job, set(job.plan.pages) - same)
+        if bad:
+            raise BookletError([misfit_message(m, job.plan) for m in bad])
+        pages = []
+        for page in job.plan.sequence:
+            source = previous.document if page.id in same else own
+            pages += source.pages[page.number - 1:page.number - 1 + page.span]
+        document = own.copy(pages)
+        html = job.compose()
+    head, markup = page_markup(html, job.plan)
+    return html, document, Laid(head, markup, document)
+
+
 def verified_pdf(job: Job, html: str, document: Document, saddle_stitched: bool = True) -> bytes:
     """The PDF's bytes, once they have passed verification (nothing is written)."""
     intent = output_intent(job.icc, job.icc == (job.project.root / DEFAULT_ICC).resolve())
@@ -515,3 +559,12 @@ def build(
     check_targets([path for path in (output, html_output) if path], job.inputs)  # before the long part
     html, document = render(job)
     return finish(job, html, document, output, html_output)
+
+
+def build_again(root: Path | str, variant: str, edition: str | None, previous: Laid | None
+                ) -> tuple[Result, Laid]:
+    """Build the PDF as `build` does, reusing the pages of ``previous`` that are unchanged
+    (see render_again); returns what to reuse next time too."""
+    job = prepare(root, variant, edition=edition)
+    html, document, laid = render_again(job, previous)
+    return finish(job, html, document), laid
