@@ -22,7 +22,6 @@ from weasyprint import Document
 
 from .compose import (
     DEFAULT_ICC,
-    LAST_STEP,
     MARKS,
     SLUG,
     VARIANTS,
@@ -482,7 +481,8 @@ def page_markup(html: str, plan: Plan) -> tuple[str, dict[str, str]]:
     head, body = html.split("<body", 1)
     starts = sorted((body.index(f'id="{page.id}"'), page) for page in plan.sequence)
     ends = [start for start, _ in starts[1:]] + [len(body)]
-    return head, {page.id: f"{page.number} {body[start:end]}" for (start, page), end in zip(starts, ends, strict=True)}
+    return head, {page.id: f"{page.number} {body[start:end]}"
+                  for (start, page), end in zip(starts, ends, strict=True)}
 
 
 def render_again(job: Job, previous: Laid | None) -> tuple[str, Document, Laid]:

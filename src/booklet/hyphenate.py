@@ -10,6 +10,8 @@ hyphens are invisible, in print and when text is copied or read aloud.
 - the exceptions list (``source/hyphenation.yaml``) gives a word's only breaks
   (``kerne-opgave``: compounds at their joint; an entry covers its inflected forms too) and
   the words and names never broken; a capitalised word is a name here, never broken either;
+- never inside an f-ligature (see LIGATURES); a suspended compound's hyphen is tied to the
+  next word («personale- og»);
 - a number is tied to the word after it (its unit: «100 pct.», «25 ledere») by a no-break
   space; nothing in an address (a dot, slash or @ inside the word) is touched.
 """
@@ -33,6 +35,13 @@ NO_BREAK = "\u00a0"
 LETTERS = re.compile(r"[^\W\d_]+")
 ADDRESS = re.compile(r"\w[./@:]\w")  # lederweb.dk, a@b.dk: never broken
 NUMBER_UNIT = re.compile(r"(?<=\d) (?=[^\W\d_])")  # «100 pct.», «25 ledere»
+# A suspended compound («personale- og faglige», «med- og modspil»): tied, since a line ending
+# in its hyphen reads as a word broken there.
+SUSPENDED = re.compile(r"(?<=[^\W\d_]-) (?=[^\W\d_])")
+# The fonts' f-ligatures (Booklet Serif italic has all of these, Booklet Sans ff, fi, ft): an
+# unused soft hyphen inside one makes WeasyPrint 70 drop letters from the PDF's text layer
+# («af\u00adklare» reads «a lare»), so no word breaks between these letters.
+LIGATURES = {"f" + c for c in "fiklbhjt"}
 
 
 @dataclass(frozen=True)
@@ -91,19 +100,19 @@ class Hyphenator:
         """The offsets in ``word`` (letters only) after which it may break."""
         if len(word) < MIN_WORD or word[0].isupper() or word.lower() in self.exceptions.never:
             return ()
-        listed = self.exceptions.entry(word.lower())
-        if listed is not None:
-            return listed
-        return tuple(_dictionary().positions(word.lower()))
+        lower = word.lower()
+        listed = self.exceptions.entry(lower)
+        found = listed if listed is not None else _dictionary().positions(lower)
+        return tuple(at for at in found if lower[at - 1:at + 1] not in LIGATURES)
 
     def allowed(self, word: str, at: int) -> bool:
         """Whether ``word`` may break after ``at`` letters (the report's check)."""
         return at in self.breaks(word)
 
     def text(self, text: str, keep_whole: Collection[str] = ()) -> str:
-        """``text`` with soft hyphens at every allowed break (none in ``keep_whole``'s words)
-        and each number tied to its unit."""
-        chunks = NUMBER_UNIT.sub(NO_BREAK, text).split(" ")
+        """``text`` with soft hyphens at every allowed break (none in ``keep_whole``'s words),
+        each number tied to its unit and a suspended compound to the word after it."""
+        chunks = SUSPENDED.sub(NO_BREAK, NUMBER_UNIT.sub(NO_BREAK, text)).split(" ")
         return " ".join(chunk if ADDRESS.search(chunk) else LETTERS.sub(
             lambda m: m[0] if m[0] in keep_whole else self.word(m[0]), chunk) for chunk in chunks)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from .errors import Problems
 from .fields import INVALID, Context, Located, Record, line_of
-from .load import WISHES_DIR, Project, parse
 from .hyphenate import Exceptions, Hyphenator, bad_entry
+from .load import WISHES_DIR, Project, parse
 from .schema import BackMatter, Booklet, Foreword, Hyphenation, Introduction, Wish
 
 

@@ -37,7 +37,8 @@ class Rebuild:
         except BookletError as exc:
             for problem in exc.problems:
                 self.echo(str(problem))
-            self.echo(f"build failed after {time.perf_counter() - start:.1f} s; the last good PDF is unchanged")
+            self.echo(f"build failed after {time.perf_counter() - start:.1f} s; "
+                      "the last good PDF is unchanged")
             return False
         self.echo(f"built {result.output.name} ({result.pages} pages) in {time.perf_counter() - start:.1f} s")
         return True
