@@ -153,7 +153,8 @@ def test_the_wish_pages_share_one_grid(print_pdf: Path):
     facts = [grid_facts(page) for page in document.pages[5:17]]
     assert bad == [] and all(facts) and all(f == facts[0] for f in facts), facts
     assert facts[0]["body size"] == 8.5 and facts[0]["quote size"] == 8.0
-    assert facts[0]["band width"] - 3 - 3.5 >= 34 - 0.1  # the quotes' own measure, 34 mm
+    assert facts[0]["band width"] == 5 + 34 + 3.5  # inset from the trim, the quotes' measure, the pad
+    assert facts[0]["band depth"] == 158 and facts[0]["salutation from outer edge"] == 47
 
 
 def _wish_pages(extra_css: str = "", page_style: str = ""):

@@ -2,8 +2,10 @@
 
 Widows and orphans (a paragraph leaving one line behind across a page turn), paragraphs
 ending in a lone short word or in the tail of a hyphenated word, more than two hyphenated
-lines in a row, a heading, title or label whose last line is one word, a heading left alone
-at a page foot, and the type size each fixed page was set in to fit.
+lines in a row, a word broken against the Danish hyphenation policy (hyphenate.py), a list
+whose items do not share one measure, a wish page off the grid the others share, a heading,
+title or label whose last line is one word, a heading left alone at a page foot, and the type
+size each fixed page was set in to fit.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ TITLE_CLASSES = {"label", "salutation"}  # set as headings, though not <h*>
 @dataclass(frozen=True)
 class Defect:
     page: int
-    kind: str  # widow, orphan, runt, hyphen-tail, hyphens, title-runt, stranded-heading
+    kind: str  # widow, orphan, runt, hyphen-tail, hyphens, bad-break, list-measure, off-grid, title-runt,
+    # stranded-heading
     text: str  # where: the start of the paragraph, or the word
     word: str = ""  # the word to keep whole, for a run of hyphens or a hyphenated tail
 
@@ -183,18 +186,23 @@ def grid_facts(page) -> dict[str, float] | None:
                                             and b.element_tag == "p"), box))
     if side is None or len(found) < 5:
         return None
-    trim = page._page_box.margin_width()  # the page box without bleed is the trim
-    bleed = (page._page_box.margin_width() - page.width) / 2 if page.width else 0
+    trim = page._page_box.margin_width()  # x runs from the trim's left edge (the bleed is beyond)
 
-    def outer(box, width) -> float:
-        x = box.border_box_x() - bleed if hasattr(box, "border_box_x") else 0
-        return (x if side == "left" else trim - 2 * bleed - x - width) * mm
+    def from_outer(box) -> float:
+        """The box's inner edge (toward the spine), from the trim's outer edge, in mm."""
+        x, width = box.border_box_x(), box.border_width()
+        return round((x + width if side == "left" else trim - x) * mm, 1)
+
+    def outer_start(box) -> float:
+        """Where the box's text starts, from the trim's outer edge, in mm."""
+        x = box.content_box_x()
+        return round((x if side == "left" else trim - x - box.width) * mm, 1)
 
     band, salutation = found["quotes"], found["salutation"]
     return {
-        "band width": round(band.border_width() * mm - 3, 1),  # within the trim
-        "band depth": round((band.border_box_y() + band.border_height()) * mm - 0, 1),
-        "salutation from outer edge": round(outer(salutation, salutation.width) + 0, 1),
+        "band width": from_outer(band),  # from the outer trim edge (it bleeds beyond)
+        "band depth": round((band.border_box_y() + band.border_height()) * mm, 1),
+        "salutation from outer edge": outer_start(salutation),
         "salutation from top": round(salutation.content_box_y() * mm, 1),
         "salutation size": round(salutation.style["font_size"] * 0.75, 2),
         "body size": round(found["li"].style["font_size"] * 0.75, 2),
