@@ -86,3 +86,15 @@ def test_no_break_inside_an_f_ligature_so_the_pdf_text_stays_whole(tmp_path):
     HTML(string=html, base_url=(ROOT / "layouts/css").as_uri() + "/").write_pdf(tmp_path / "f.pdf")
     text = subprocess.run(["pdftotext", str(tmp_path / "f.pdf"), "-"], capture_output=True, text=True).stdout
     assert text.split() == words.split() * 2
+
+
+def test_the_lists_key_is_the_same_in_every_process():
+    """The fit cache's key holds the list: a set's order (string hashing) must not change it."""
+    import subprocess
+    import sys
+
+    code = ("from booklet.build import check; import sys; "
+            f"sys.stdout.write(check({str(ROOT)!r}).hyphenation.key())")
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(keys) == 1

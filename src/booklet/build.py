@@ -364,7 +364,7 @@ class FitCache:
         logo = own.logo.path.read_bytes() if own and own.logo and page.kind in ("edition_foreword",
                                                                                 "organisation") else b""
         what = f"{page.kind} {page.side} {page.span} {content.booklet.labels!r} {parts.get(page.kind)!r}"
-        text = f"{self.base} {what} {content.hyphenation!r}"
+        text = f"{self.base} {what} {content.hyphenation.key()}"
         return hashlib.sha256(text.encode() + logo).hexdigest()
 
     def _read(self) -> dict:

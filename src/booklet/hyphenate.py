@@ -62,6 +62,11 @@ class Exceptions:
         words = {w.lower() for name in never for w in LETTERS.findall(name)}
         return cls(found, frozenset(words))
 
+    def key(self) -> str:
+        """The same text for the same list in every process (a set's order is not): for the
+        fit cache's key."""
+        return repr((sorted(self.breaks.items()), sorted(self.never)))
+
     def entry(self, word: str) -> tuple[int, ...] | None:
         """The allowed breaks of ``word`` (lower case) if the list has it or its stem."""
         if word in self.breaks:
