@@ -57,8 +57,11 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap() or ())
 
 
+INVISIBLE = {"\u00ad", "\u2060"}  # a soft hyphen and a word joiner (hyphenate.py) draw nothing
+
+
 def _needed(text: str) -> set[int]:
-    return {ord(c) for c in text if not c.isspace() and c != "\u00ad"}
+    return {ord(c) for c in text if not c.isspace() and c not in INVISIBLE}
 
 
 def _faces(css_file: Path, extra: Iterable[Path], problems: Problems) -> dict[Path, frozenset[int]]:

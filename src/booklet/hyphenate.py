@@ -36,8 +36,10 @@ LETTERS = re.compile(r"[^\W\d_]+")
 ADDRESS = re.compile(r"\w[./@:]\w")  # lederweb.dk, a@b.dk: never broken
 NUMBER_UNIT = re.compile(r"(?<=\d) (?=[^\W\d_])")  # «100 pct.», «25 ledere»
 # A suspended compound («personale- og faglige», «med- og modspil»): tied, since a line ending
-# in its hyphen reads as a word broken there.
+# in its hyphen reads as a word broken there. A no-break space alone does not hold after a
+# hyphen (Unicode's line breaking allows a break before it there): a word joiner does.
 SUSPENDED = re.compile(r"(?<=[^\W\d_]-) (?=[^\W\d_])")
+WORD_JOINER = "\u2060"
 # The fonts' f-ligatures (Booklet Serif italic has all of these, Booklet Sans ff, fi, ft): an
 # unused soft hyphen inside one makes WeasyPrint 70 drop letters from the PDF's text layer
 # («af\u00adklare» reads «a lare»), so no word breaks between these letters.
@@ -117,7 +119,7 @@ class Hyphenator:
     def text(self, text: str, keep_whole: Collection[str] = ()) -> str:
         """``text`` with soft hyphens at every allowed break (none in ``keep_whole``'s words),
         each number tied to its unit and a suspended compound to the word after it."""
-        chunks = SUSPENDED.sub(NO_BREAK, NUMBER_UNIT.sub(NO_BREAK, text)).split(" ")
+        chunks = SUSPENDED.sub(WORD_JOINER + NO_BREAK, NUMBER_UNIT.sub(NO_BREAK, text)).split(" ")
         return " ".join(chunk if ADDRESS.search(chunk) else LETTERS.sub(
             lambda m: m[0] if m[0] in keep_whole else self.word(m[0]), chunk) for chunk in chunks)
 
