@@ -153,7 +153,8 @@ def without_navigation(text: str) -> str:
 def web_text(web_site: Path) -> str:
     from booklet.build import visible_text
 
-    return without_navigation(visible_text((web_site / "index.html").read_text(encoding="utf-8")))
+    # soft hyphens (hyphenate.py) are invisible: a reader, copying or listening, has whole words
+    return without_navigation(visible_text((web_site / "index.html").read_text(encoding="utf-8"))).replace("\u00ad", "")
 
 
 @pytest.fixture(scope="session")
@@ -176,7 +177,8 @@ def epub_documents(path: Path) -> dict[str, str]:
 def epub_text(epub_file: Path) -> str:
     from booklet.build import visible_text
 
-    return without_navigation(" ".join(visible_text(doc) for doc in epub_documents(epub_file).values()))
+    text = " ".join(visible_text(doc) for doc in epub_documents(epub_file).values())
+    return without_navigation(text).replace("\u00ad", "")  # soft hyphens are invisible, as on the web page
 
 
 def missing_tool(what: str, install: str) -> None:

@@ -386,3 +386,23 @@ def test_a_cold_build_gives_the_bytes_of_a_warm_one(project: Path, tmp_path: Pat
     assert (project / "dist/.cache/fit.json").is_file()
     warm = build(project, "print", tmp_path / "warm.pdf").output
     assert warm.read_bytes() == cold.read_bytes()
+
+
+def test_a_rebuild_lays_out_only_the_changed_spread_and_gives_a_full_builds_bytes(project: Path, monkeypatch):
+    """`booklet watch`'s rebuild (build.build_again): after a one-word edit in a wish, only
+    that spread is laid out; every other page comes from the last build, and the PDF is the
+    one a full build of the edited source writes."""
+    import booklet.build as stage
+
+    _, laid = stage.build_again(project, "print", None, None)
+    wish = project / "source" / "wishes" / "3-sparring.yaml"
+    wish.write_text(wish.read_text().replace("Min chef står til rådighed", "Min chef står altid til rådighed"))
+    asked: list[set[str] | None] = []
+    real = stage.layout
+    monkeypatch.setattr(stage, "layout", lambda job, include=None: asked.append(include) or real(job, include))
+    result, _ = stage.build_again(project, "print", None, laid)
+    assert asked == [{"wish-sparring-letter", "wish-sparring-reply"}]
+    again = result.output.read_bytes()
+    monkeypatch.undo()
+    full = build(project, "print", project / "dist" / "full.pdf")
+    assert again == full.output.read_bytes()

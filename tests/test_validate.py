@@ -9,6 +9,8 @@ import pytest
 from booklet.build import check
 from booklet.errors import BookletError
 
+from .conftest import ROOT
+
 
 def messages(root: Path) -> list[str]:
     with pytest.raises(BookletError) as caught:
@@ -165,3 +167,30 @@ def test_a_loop_of_links_is_one_clear_line(project: Path, tmp_path: Path, what: 
     result = CliRunner().invoke(main, ["--root", str(root), "check"])
     assert result.exit_code == 1 and "loop of symbolic links" in result.output, result.output
     assert "internal error" not in result.output and result.output.count("\n") == 1
+
+
+def test_the_hyphenation_list_is_validated_with_its_lines(tmp_path):
+    """Every bad entry of source/hyphenation.yaml at once, with its file and line."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from booklet.cli import main
+
+    root = tmp_path / "p"
+    for name in ("source", "layouts", "fonts"):
+        shutil.copytree(ROOT / name, root / name, symlinks=True)
+    (root / "source" / "hyphenation.yaml").write_text(
+        "breaks:\n  - kerne-opgave\n  - k-erne\n  - kerneopgave\nnever:\n  - Væksthus\n  - 42\n")
+    result = CliRunner().invoke(main, ["--root", str(root), "check"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert any("hyphenation.yaml:4:" in line and "must match" in line for line in lines), lines
+    assert any("hyphenation.yaml:7:" in line and "must be text" in line for line in lines), lines
+    (root / "source" / "hyphenation.yaml").write_text(
+        "breaks:\n  - kerne-opgave\n  - k-erneopgaver\n  - kerne-opgave\n")
+    result = CliRunner().invoke(main, ["--root", str(root), "check"])
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1 and len(lines) == 2, lines
+    assert "hyphenation.yaml:3:" in lines[0] and "at least 2 letters" in lines[0], lines
+    assert "hyphenation.yaml:4:" in lines[1] and "listed twice (also on line 2)" in lines[1], lines

@@ -22,7 +22,6 @@ from weasyprint import Document
 
 from .compose import (
     DEFAULT_ICC,
-    LAST_STEP,
     MARKS,
     SLUG,
     VARIANTS,
@@ -41,7 +40,7 @@ from .files import check_targets, write_atomic_all, write_cache
 from .finish import output_intent, pdf_bytes
 from .fonts import check_fonts, check_glyphs, declared_families, declared_fonts
 from .load import Project
-from .render import CONTENT_HEIGHT_MM, Band, Misfit, bands, misfits, render_html
+from .render import CONTENT_HEIGHT_MM, Misfit, misfits, render_html
 from .typography import inspect, words_to_keep_whole
 from .validate import Content, load_content
 from .verify import check_pdf
@@ -159,9 +158,9 @@ def visible_text(html: str) -> str:
 
 
 def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, list[Misfit]]:
-    """Compose and render until every page fits and reads well: each spread (both sides
-    together, so a conversation shares one type size) is set at the largest size that fits
-    (Copyfit), with the repair step keeping whole the words whose hyphenation reads badly.
+    """Compose and render until every page fits and reads well: a wish side in the one grid
+    and size of 6-wish.css, every other fixed page at the largest size that fits (Copyfit),
+    with the repair step keeping whole the words whose hyphenation reads badly.
 
     Pages are independent (each is one atomic box), so the search lays out only the pages
     not yet settled, the others standing in as empty placeholders, and the cache settles
@@ -185,9 +184,8 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
         if any(m.over_mm > TOO_LONG_MM for m in bad):  # too long for any type size: fail at once
             return html, document, [m for m in bad if m.over_mm > TOO_LONG_MM]
         over = {m.id: m.over_mm for m in bad}
-        measured = bands(document, plan, subset)
         words = repairs(plan, document, subset)
-        outcomes = {search: search.update(over, measured, words) for search in searches if not search.done}
+        outcomes = {search: search.update(over, words) for search in searches if not search.done}
         failed = [m for m in bad if any(o == "overflow" and m.id in s.ids for s, o in outcomes.items())]
         if failed:
             return html, document, failed
@@ -213,69 +211,48 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
 
 MAX_REPAIRS = 4  # rounds of the typographic repair step, per spread
 TOO_LONG_MM = 2 * CONTENT_HEIGHT_MM  # copyfit wins back half a page at most (9.5 to 8.5 pt)
-MM_PER_STEP = 7.5  # about how much less a full wish side takes at each copyfit step
-ONE_MORE_UNDER_MM = 6  # an overflow a unit more under the band might absorb (see Copyfit)
+MM_PER_STEP = 7.5  # about how much less a full page takes at each copyfit step
 
 
 class Copyfit:
-    """The search for the largest size at which a spread (or a single page) fits: the first
-    try is at its largest size; from how far that overflows it guesses a step, then halves
-    the range between the largest step known to overflow and the smallest known to fit.
-
-    At each step a wish side is laid out with the units below its quote band set under it
-    (see render.Band), and a fitting layout is repaired (words kept whole) before it counts.
-    The search is done when the step after one that overflows fits as it is."""
+    """The search for the largest size at which a page (or pages that share a size) fits:
+    the first try is at its largest size; from how far that overflows it guesses a step,
+    then halves the range between the largest step known to overflow and the smallest known
+    to fit. A wish spread has one size only (its grid's): its search is one render, then the
+    repairs. A fitting layout is repaired (words kept whole) before it counts; the search is
+    done when the step after one that overflows fits as it is."""
 
     def __init__(self, pages: list[PlannedPage]):
         self.pages = pages
         self.ids = {p.id for p in pages}
-        self.first = pages[0].first_step
+        self.first, self.last = pages[0].first_step, pages[0].last_step
         self.tried: dict[int, float] = {}  # step -> mm over (0: fits), as the words were then
         self.worst = 0.0  # how far the last try overflowed, in mm
         self.per_step = MM_PER_STEP  # how much a step takes off, as last measured
         self.fits: int | None = None  # the smallest step known to fit
-        self.fit_words: list[tuple[frozenset[str], int | None]] = []  # see _words()
+        self.fit_words: list[frozenset[str]] = []  # the words kept whole on each page then
         self.repairs = 0
-        self.splits: dict[tuple[str, int], int | None] = {}  # known splits, by page and step
-        self.trying: dict[str, int] = {}  # sides set one more unit under: their split before
-        self.trying_over = 0.0  # and how far the spread overflowed before
-        self.seen: dict[tuple, tuple[dict, dict]] = {}  # what each setup rendered showed
-        self.tried_under: set[int] = set()  # steps tried so
         self.done = False
         for page in pages:
-            page.step, page.split = page.first_step, None
+            page.step = page.first_step
 
-    def update(self, over: dict[str, float], measured: dict[str, Band], words: dict[str, set[str]]) -> str:
+    def update(self, over: dict[str, float], words: dict[str, set[str]]) -> str:
         """Take in a render of the pages as they are set up; set them up for the next one.
-        Returns what it showed: 'split' (a side's units belong elsewhere), 'repaired',
-        'overflow' (at the smallest size: the search has failed), 'fits' (done, as rendered),
-        'settled' (done at a step rendered before) or 'tries' (another step)."""
+        Returns what it showed: 'repaired', 'overflow' (at the smallest size: the search has
+        failed), 'fits' (done, as rendered), 'settled' (done at a step rendered before) or
+        'tries' (another step)."""
         step = self.pages[0].step
-        self.seen[self._setup()] = ({id: over[id] for id in self.ids if id in over},
-                                    {id: words[id] for id in self.ids if id in words})
-        if not self._split_right(step, measured):
-            if self._setup() in self.seen:  # laid out so already, when it was not known to be right
-                outcome = self.update(*self.seen[self._setup()][:1], {}, self.seen[self._setup()][1])
-                # it fits as an earlier render laid it out, not as this one: lay it out again
-                return "settled" if outcome == "fits" else outcome
-            return "split"
         overflow = max(over.get(p.id, 0.0) for p in self.pages)
-        if overflow > 0 and self.trying:  # one more unit under the band did not help: take it back
-            for page in self.pages:
-                page.split = self.trying.get(page.id, page.split)
-            overflow, self.trying = min(overflow, self.trying_over), {}
-        elif overflow > 0 and self._one_more_under(step, over):
-            return "split"
         if overflow > 0:
-            if step >= LAST_STEP and self.fits == step:
+            if step >= self.last and self.fits == step:
                 # words kept whole at the smallest size made it overflow: set it as it fitted,
                 # and leave what they were to mend to the report
-                for page, (words, split) in zip(self.pages, self.fit_words, strict=True):
-                    page.keep_whole, page.split = words, split
+                for page, kept in zip(self.pages, self.fit_words, strict=True):
+                    page.keep_whole = kept
                 self.done = True
                 return "settled"
             self.tried[step] = overflow
-            if self.fits is None and step == LAST_STEP and not self._untried():
+            if self.fits is None and step == self.last and not self._untried():
                 return "overflow"
             log.info("%s: %.1f mm over at %.1f pt", self.label, overflow, size_pt(step))
             below = [s for s, o in self.tried.items() if o > 0 and s < step]
@@ -284,28 +261,22 @@ class Copyfit:
             self.worst = overflow
             if self.fits is not None and self.fits <= step:
                 self.fits = None  # words kept whole since then made it overflow
-            if self.fits == step + 1 and [w for w, _ in self.fit_words] == [p.keep_whole for p in self.pages]:
+            if self.fits == step + 1 and self.fit_words == [p.keep_whole for p in self.pages]:
                 self._go(step + 1)  # as it was laid out and found to fit
                 self.done = True
                 return "settled"
         else:
-            for page in self.pages:  # one more unit under the band made it fit: keep it so
-                if page.id in self.trying:
-                    self.splits[page.id, step] = page.split
-            self.trying = {}
             new = {p.id: words.get(p.id, set()) - p.keep_whole for p in self.pages}
-            if step >= LAST_STEP:
-                self.fits, self.fit_words = step, self._words()  # what to fall back on
+            if step >= self.last:
+                self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]  # to fall back on
             if any(new.values()) and self.repairs < MAX_REPAIRS:
                 self.repairs += 1
                 for page in self.pages:
                     if new[page.id]:
                         log.info("%s: keeping whole %s", page.label, ", ".join(sorted(new[page.id])))
                         page.keep_whole |= new[page.id]
-                self.splits.clear()  # the words move lines, and maybe the band's end
-                self.tried_under.clear()
                 return "repaired"
-            self.fits, self.fit_words = step, self._words()
+            self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]
             self.tried[step] = 0.0
             if self._overflows() == step - 1:
                 self.done = True
@@ -313,53 +284,13 @@ class Copyfit:
         self._go(self._next())
         return "tries"
 
-    def _one_more_under(self, step: int, over: dict[str, float]) -> bool:
-        """Whether to try the spread again with one more unit under the band on each side
-        that overflows by little: the unit the band ends beside may take less room at full
-        width, even set lower. Once per step; a try that does not fit is taken back."""
-        sides = [p for p in self.pages if over.get(p.id, 0.0) > 0]
-        if (step in self.tried_under or not sides
-                or not all((p.split or 0) > 0 and over[p.id] <= ONE_MORE_UNDER_MM for p in sides)):
-            return False
-        self.tried_under.add(step)
-        self.trying_over = max(over.get(p.id, 0.0) for p in self.pages)
-        for page in sides:
-            self.trying[page.id] = page.split
-            page.split -= 1
-        return True
-
-    def _split_right(self, step: int, measured: dict[str, Band]) -> bool:
-        """Whether each side's units were set beside and under the band as they should be at
-        this step; if not, the split to lay them out with next."""
-        right = True
-        for page in self.pages:
-            if page.id not in measured:
-                continue
-            if page.id in self.trying:
-                continue  # set on purpose (_one_more_under)
-            known, split = measured[page.id].split(page.split)
-            if not known and self.splits.get((page.id, step), -1) == page.split:
-                known, split = True, page.split  # as a layout with every unit beside the band found
-            if known:
-                self.splits[page.id, step] = split
-            right &= known and split == page.split
-            page.split = split if known else None  # unknown: lay every unit beside the band
-        return right
-
     @property
     def label(self) -> str:
         """The spread's name (a wish), or the page's."""
         return self.pages[0].label.split(",")[0]
 
-    def _words(self) -> list[tuple[frozenset[str], int | None]]:
-        """The words kept whole on each page, with its split: what a fit was found with."""
-        return [(p.keep_whole, p.split) for p in self.pages]
-
-    def _setup(self) -> tuple:
-        return tuple((p.step, p.split, p.keep_whole) for p in self.pages)
-
     def _untried(self) -> list[int]:
-        return [s for s in range(self.first, LAST_STEP + 1) if s not in self.tried]
+        return [s for s in range(self.first, self.last + 1) if s not in self.tried]
 
     def _overflows(self) -> int:
         """The largest step known to overflow, below the smallest known to fit."""
@@ -371,17 +302,16 @@ class Copyfit:
             return (self._overflows() + self.fits) // 2
         untried = self._untried()
         if not untried:
-            return LAST_STEP  # none fits: fail at the smallest size
+            return self.last  # none fits: fail at the smallest size
         # guess from how far the last try overflowed; where that was tried, the nearest step
-        # not tried yet (a narrower quote band can make a side longer)
-        guess = min(self._overflows() + max(1, math.ceil(self.worst / self.per_step)), LAST_STEP)
+        # not tried yet
+        guess = min(self._overflows() + max(1, math.ceil(self.worst / self.per_step)), self.last)
         return guess if guess in untried else max(s for s in untried if s <= guess) \
             if any(s <= guess for s in untried) else min(untried)
 
     def _go(self, step: int) -> None:
         for page in self.pages:
             page.step = step
-            page.split = self.splits.get((page.id, step), page.split)
 
 
 def repairs(plan: Plan, document: Document, include: set[str] | None) -> dict[str, set[str]]:
@@ -402,7 +332,7 @@ def skip_pages(plan: Plan, include: set[str] | None) -> set[int]:
 
 
 class FitCache:
-    """Remembers, per page, the copyfit (step, split, kept-whole words) that made it fit and
+    """Remembers, per page, the copyfit (step, kept-whole words) that made it fit and
     read well. A page's fit depends only on its own content, its side and the stylesheets,
     so a cached entry is exactly what a cold search would find again, and an edit makes
     only the touched spread search anew (which is what keeps `booklet watch` quick)."""
@@ -434,7 +364,7 @@ class FitCache:
         logo = own.logo.path.read_bytes() if own and own.logo and page.kind in ("edition_foreword",
                                                                                 "organisation") else b""
         what = f"{page.kind} {page.side} {page.span} {content.booklet.labels!r} {parts.get(page.kind)!r}"
-        text = f"{self.base} {what}"
+        text = f"{self.base} {what} {content.hyphenation.key()}"
         return hashlib.sha256(text.encode() + logo).hexdigest()
 
     def _read(self) -> dict:
@@ -454,9 +384,7 @@ class FitCache:
             sides = [found.get(q.id) for q in plan.fitted() if q.group == page.group]
             if all(isinstance(e, dict) for e in sides):
                 entry = found[page.id]
-                page.step = min(max(int(entry.get("step", page.first_step)), page.first_step), LAST_STEP)
-                split = entry.get("split")
-                page.split = int(split) if isinstance(split, int) else None
+                page.step = min(max(int(entry.get("step", page.first_step)), page.first_step), page.last_step)
                 page.keep_whole = frozenset(str(w) for w in entry.get("keep_whole", []))
                 known.add(page.id)
         return known
@@ -465,8 +393,7 @@ class FitCache:
         entries = self._read()
         for page in plan.fitted():
             entries.pop(self.key(page), None)
-            entries[self.key(page)] = {"step": page.step, "split": page.split,
-                                       "keep_whole": sorted(page.keep_whole)}
+            entries[self.key(page)] = {"step": page.step, "keep_whole": sorted(page.keep_whole)}
         entries = dict(list(entries.items())[-self.LIMIT:])
         write_cache(json.dumps(entries, indent=0, sort_keys=False).encode(), self.path)
 
@@ -538,6 +465,51 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
     return html, document
 
 
+@dataclass(frozen=True)
+class Laid:
+    """A booklet as last laid out, kept for the next build of the same job (`booklet watch`):
+    its document and the markup each page was laid out from. A page whose markup, number and
+    stylesheets are unchanged is taken from here instead of being laid out again."""
+
+    head: str  # the markup before <body>: stylesheets, colours, fonts
+    markup: dict[str, str]  # page id -> its page number and markup
+    document: Document
+
+
+def page_markup(html: str, plan: Plan) -> tuple[str, dict[str, str]]:
+    """The head of ``html`` and each planned page's markup (from its id to the next page's)."""
+    head, body = html.split("<body", 1)
+    starts = sorted((body.index(f'id="{page.id}"'), page) for page in plan.sequence)
+    ends = [start for start, _ in starts[1:]] + [len(body)]
+    return head, {page.id: f"{page.number} {body[start:end]}"
+                  for (start, page), end in zip(starts, ends, strict=True)}
+
+
+def render_again(job: Job, previous: Laid | None) -> tuple[str, Document, Laid]:
+    """Lay out the job, taking from ``previous`` every page that would come out the same:
+    an edit in one wish lays out that spread alone (the fit cache settles the others first)."""
+    same: set[str] = set()
+    if previous is not None:
+        FitCache(job).apply(job.plan)
+        head, markup = page_markup(job.compose(), job.plan)
+        if head == previous.head:
+            same = {id for id, m in markup.items() if previous.markup.get(id) == m}
+    if not same:
+        html, document = render(job)
+    else:
+        _, own, bad = layout(job, set(job.plan.pages) - same)
+        if bad:
+            raise BookletError([misfit_message(m, job.plan) for m in bad])
+        pages = []
+        for page in job.plan.sequence:
+            source = previous.document if page.id in same else own
+            pages += source.pages[page.number - 1:page.number - 1 + page.span]
+        document = own.copy(pages)
+        html = job.compose()
+    head, markup = page_markup(html, job.plan)
+    return html, document, Laid(head, markup, document)
+
+
 def verified_pdf(job: Job, html: str, document: Document, saddle_stitched: bool = True) -> bytes:
     """The PDF's bytes, once they have passed verification (nothing is written)."""
     intent = output_intent(job.icc, job.icc == (job.project.root / DEFAULT_ICC).resolve())
@@ -587,3 +559,12 @@ def build(
     check_targets([path for path in (output, html_output) if path], job.inputs)  # before the long part
     html, document = render(job)
     return finish(job, html, document, output, html_output)
+
+
+def build_again(root: Path | str, variant: str, edition: str | None, previous: Laid | None
+                ) -> tuple[Result, Laid]:
+    """Build the PDF as `build` does, reusing the pages of ``previous`` that are unchanged
+    (see render_again); returns what to reuse next time too."""
+    job = prepare(root, variant, edition=edition)
+    html, document, laid = render_again(job, previous)
+    return finish(job, html, document), laid

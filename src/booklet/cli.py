@@ -120,7 +120,8 @@ def build_command(obj: dict, variant: str, output: Path | None, html_output: Pat
 @edition_option("Also validate an edition (source/editions/SLUG/).")
 @click.option("--typography", is_flag=True,
               help="Also lay the booklet out and report, per page, its type size and any widow, orphan, "
-              "lone word, hyphenated tail, run of hyphens, one-word title line or stranded heading "
+              "lone word, hyphenated tail, run of hyphens, break against the Danish hyphenation policy, "
+              "list changing its measure, wish page off the grid, one-word title line or stranded heading "
               "(exit 1 on a defect).")
 @variant_option()
 @click.pass_obj
@@ -134,7 +135,7 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
         _, document, bad = layout(job)
         if bad:
             raise BookletError([misfit_message(m, job.plan) for m in bad])
-        lines, defects = report(document, job.plan, skip_pages(job.plan, None))
+        lines, defects = report(document, job.plan, skip_pages(job.plan, None), job.content.hyphenator)
         for line in lines:
             click.echo(line)
         words = ", ".join(sorted({w for p in job.plan.sequence for w in p.keep_whole})) or "none"
@@ -144,6 +145,7 @@ def check_command(obj: dict, edition: str | None, typography: bool, variant: str
         if defects:
             raise BookletError(f"{len(defects)} typographic defect(s)")
         click.echo("typography: no widows, orphans, lone words, hyphenated tails, runs of hyphens, "
+                   "bad breaks, lists off their measure, wish pages off the grid, "
                    "one-word title lines or stranded headings")
         return
     what = f"edition '{edition}' and " if edition else ""

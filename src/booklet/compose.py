@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -42,7 +43,8 @@ DEFAULT_ICC = Path("layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc")
 # the brief's maximum, 9.5 pt, down to its minimum, 8.5 pt; its other sizes follow the step.
 MAX_SIZE_PT = 9.5
 LAST_STEP = 10  # 8.5 pt
-CHAPTER_STEP = 2  # the running text of the chapters starts at 9.3 pt: wish spreads at 9.5 pt
+CHAPTER_STEP = 2  # the running text of the chapters starts at 9.3 pt
+GRID_STEP = LAST_STEP  # every wish side: the one size of the wish grid, 8.5 pt (6-wish.css)
 
 
 def size_pt(step: int) -> float:
@@ -52,11 +54,9 @@ def size_pt(step: int) -> float:
 
 @dataclass(frozen=True)
 class Fit:
-    """How a page was made to fit: its copyfit step, where its sections go under the quote
-    band, and the words kept whole."""
+    """How a page was made to fit: its copyfit step and the words kept whole."""
 
     step: int
-    split: int | None
     keep_whole: frozenset[str]
 
 
@@ -73,7 +73,6 @@ class PlannedPage:
     data: Any = None  # the wish on a letter or reply page
     fitted: bool = True  # held to its page(s) by the fit check (not covers or blanks)
     step: int = 0  # copyfit step (see size_pt): set by build.layout
-    split: int | None = None  # a wish side's first section unit set under the quote band, if any
     keep_whole: frozenset[str] = frozenset()  # words never hyphenated here (build.layout's repair)
 
     def __post_init__(self) -> None:
@@ -85,10 +84,22 @@ class PlannedPage:
 
     @property
     def first_step(self) -> int:
-        """The largest size the page may be set in: wish spreads at the brief's maximum."""
-        return 0 if self.kind in ("letter", "reply") else CHAPTER_STEP
+        """The largest size the page may be set in: a wish side only in its grid's."""
+        return GRID_STEP if self.wish else CHAPTER_STEP
+
+    @property
+    def last_step(self) -> int:
+        """The smallest size the page may be set in."""
+        return GRID_STEP if self.wish else LAST_STEP
+
+    @property
+    def wish(self) -> bool:
+        """A side of a wish spread, set in the wish grid."""
+        return self.kind in ("letter", "reply")
 
     def describe_size(self) -> str:
+        if self.wish:
+            return f"body {size_pt(self.step):.1f} pt (the wish grid)"
         return f"body {size_pt(self.step):.1f} pt" + ("" if self.step == self.first_step else
                                                         f" (from {size_pt(self.first_step):.1f} pt)")
 
@@ -119,12 +130,12 @@ class Plan:
 
     def fits(self) -> dict[str, Fit]:
         """Each page's copyfit: what build.layout settled on."""
-        return {p.id: Fit(p.step, p.split, p.keep_whole) for p in self.pages.values()}
+        return {p.id: Fit(p.step, p.keep_whole) for p in self.pages.values()}
 
     def set_fits(self, fits: dict[str, Fit]) -> None:
         for id, fit in fits.items():
             page = self.pages[id]
-            page.step, page.split, page.keep_whole = fit.step, fit.split, fit.keep_whole
+            page.step, page.keep_whole = fit.step, fit.keep_whole
 
     def at(self, number: int) -> PlannedPage | None:
         """The planned page that covers page ``number``."""
@@ -210,10 +221,17 @@ def _environment(templates: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["typeset"] = typeset
+    env.filters["typeset"] = _typeset
     env.filters["balance"] = balance
     env.filters["css_url"] = lambda url: Markup(css_url(url))  # escaped for CSS: safe in <style>
     return env
+
+
+@jinja2.pass_context
+def _typeset(context: jinja2.runtime.Context, text: str, keep: Collection[str] = ()) -> Markup:
+    """The typeset filter, with the content's hyphenation exceptions (every output's)."""
+    content = context.get("content")
+    return typeset(text, keep, content.hyphenator if content is not None else None)
 
 
 def build_date(content: Content) -> dt.datetime:

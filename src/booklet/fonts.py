@@ -95,8 +95,11 @@ def _undrawn(font: TTFont, cmap: dict[int, str]) -> str:
     return ""
 
 
+INVISIBLE = {"\u00ad", "\u2060"}  # a soft hyphen and a word joiner (hyphenate.py) draw nothing
+
+
 def _needed(text: str) -> set[int]:
-    return {ord(c) for c in text if not c.isspace() and c != "\u00ad"}
+    return {ord(c) for c in text if not c.isspace() and c not in INVISIBLE}
 
 
 def _faces(css_file: Path, extra: Iterable[Path], problems: Problems) -> dict[Path, frozenset[int]]:

@@ -19,7 +19,7 @@ from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .compose import Plan
+from .compose import Plan, PlannedPage
 from .errors import BookletError
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,13 @@ def misfits(document: Document, plan: Plan, include: set[str] | None = None) -> 
             if start != page.number:  # covers, blanks and placeholders only need their place
                 problems.append(Misfit(page.id, page.label, 0.0, start))
             continue
+        if page.kind in ("letter", "reply"):  # a wish side keeps to its grid
+            over = grid_overflow(document, page)
+            if over > 0.05:
+                problems.append(Misfit(page.id, page.label, round(over, 1), start))
+            elif start != page.number or anchors[f"{page.id}--end"][0] != start:
+                problems.append(Misfit(page.id, page.label, 0.0, start))
+            continue
         end, end_y = anchors[f"{page.id}--end"]
         end_mm = end_y / PX_PER_MM
         last = start + page.span - 1
@@ -155,46 +162,29 @@ def misfits(document: Document, plan: Plan, include: set[str] | None = None) -> 
     return problems
 
 
-@dataclass(frozen=True)
-class Band:
-    """Where a wish side's quote band ends, against the section units set beside it (labels
-    and bullets, in order), in px from the page top."""
-
-    bottom: float  # the band's margin box
-    tops: tuple[float, ...]  # each unit in the main column, its border box
-    main_bottom: float  # the main column's margin box
-
-    def split(self, rendered: int | None) -> tuple[bool, int | None]:
-        """(known, split) from a layout whose units from ``rendered`` on (None: none) went under
-        the band: the first unit that starts below the band goes under it, with all after it.
-        Unknown when the band reaches past the main column: a layout with every unit beside
-        it tells."""
-        for index, top in enumerate(self.tops):
-            if top >= self.bottom:
-                return True, index
-        if rendered is None or self.main_bottom >= self.bottom:
-            return True, rendered
-        return False, None
+def _bottom(box: boxes.Box) -> float:
+    return box.position_y + box.margin_height()
 
 
-def bands(document: Document, plan: Plan, include: set[str] | None = None) -> dict[str, Band]:
-    """Each rendered wish side's quote band and section units (see Band)."""
-    found = {}
-    for page in plan.pages.values():
-        if page.kind not in ("letter", "reply") or (include is not None and page.id not in include):
-            continue
-        band = main = None
-        for box in document.pages[page.number - 1]._page_box.descendants():
-            if isinstance(box, boxes.BlockBox) and box.element is not None:
-                classes = (box.element.get("class") or "").split()
-                if box.element_tag == "aside" and "quotes" in classes:
-                    band = box
-                elif "main" in classes:
-                    main = box
-        if band is None or main is None:
-            continue
-        units = [b for b in main.descendants() if isinstance(b, boxes.BlockBox) and
-                 b.element_tag in ("li", "h3")]
-        found[page.id] = Band(band.position_y + band.margin_height(), tuple(b.border_box_y() for b in units),
-                              main.position_y + main.margin_height())
-    return found
+def grid_overflow(document: Document, page: PlannedPage) -> float:
+    """How far a wish side runs past its grid (6-wish.css), in mm: the main column past the
+    band's foot, the quotes past the band, the closing section past the text area's foot.
+    (A wish side's box has the text area's height whatever it holds, so its end anchor
+    cannot tell.)"""
+    found: dict[str, boxes.Box] = {}
+    quotes = []
+    for box in document.pages[page.number - 1]._page_box.descendants():
+        if isinstance(box, boxes.BlockBox) and box.element is not None:
+            classes = (box.element.get("class") or "").split()
+            for name in ("quotes", "main", "closing", "columns"):
+                if name in classes:
+                    found.setdefault(name, box)
+            if box.element_tag == "blockquote":
+                quotes.append(box)
+    if len(found) < 4:
+        return 0.0  # not laid out as a wish side: misfits() measures its page
+    band = found["quotes"]
+    band_foot = band.border_box_y() + band.border_height()
+    over = max(_bottom(found["main"]) - band_foot, max((_bottom(q) for q in quotes), default=0) - band_foot,
+               _bottom(found["closing"]) - (found["columns"].content_box_y() + found["columns"].height), 0)
+    return over / PX_PER_MM

@@ -191,6 +191,18 @@ class BackMatter(Record):
     offers = Nested("The publisher's other offers.", Offers)
 
 
+class Hyphenation(Record):
+    """``source/hyphenation.yaml``: the exceptions to Danish hyphenation (hyphenate.py), as a
+    typesetter's user dictionary. Used by every output; the typography report checks the
+    PDF's breaks against it."""
+
+    breaks = ListOf("Words with the only places they may break, marked by hyphens: compounds at "
+                    "their joint (kerne-opgave); an entry covers its inflected forms (kerneopgaven).",
+                    Text("A word with its breaks.", pattern=r"[^\W\d_]+(-[^\W\d_]+)+"), optional=True)
+    never = ListOf("Words and names never hyphenated (Væksthus, Danske Regioner).",
+                   Text("A word or a name.", pattern=r"[^\W\d_]+( [^\W\d_]+)*"), optional=True)
+
+
 PALETTE_NAMES = ("ink", "leader", "leader-tint", "chef", "chef-tint", "cover", "cover-accent", "paper")
 
 

@@ -2,8 +2,10 @@
 
 Widows and orphans (a paragraph leaving one line behind across a page turn), paragraphs
 ending in a lone short word or in the tail of a hyphenated word, more than two hyphenated
-lines in a row, a heading, title or label whose last line is one word, a heading left alone
-at a page foot, and the type size each fixed page was set in to fit.
+lines in a row, a word broken against the Danish hyphenation policy (hyphenate.py), a list
+whose items do not share one measure, a wish page off the grid the others share, a heading,
+title or label whose last line is one word, a heading left alone at a page foot, and the type
+size each fixed page was set in to fit.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+from .hyphenate import NO_BREAK, SOFT_HYPHEN, Hyphenator
+
 if TYPE_CHECKING:  # WeasyPrint loads only with a layout to read: typeset() serves every output
     from weasyprint import Document
     from weasyprint.formatting_structure import boxes
 
-HYPHENS = ("\u2010", "-", "\u00ad")
+HYPHENS = ("\u2010", "-", SOFT_HYPHEN)
 SHORT_WORD = 7  # a last line holding one word shorter than this is a runt
 MAX_HYPHENS = 2  # consecutive hyphenated lines allowed
 HEADINGS = {"h1", "h2", "h3", "h4"}
@@ -29,7 +33,8 @@ TITLE_CLASSES = {"label", "salutation"}  # set as headings, though not <h*>
 @dataclass(frozen=True)
 class Defect:
     page: int
-    kind: str  # widow, orphan, runt, hyphen-tail, hyphens, title-runt, stranded-heading
+    kind: str  # widow, orphan, runt, hyphen-tail, hyphens, bad-break, list-measure, off-grid, title-runt,
+    # stranded-heading
     text: str  # where: the start of the paragraph, or the word
     word: str = ""  # the word to keep whole, for a run of hyphens or a hyphenated tail
 
@@ -61,8 +66,11 @@ def _excerpt(text: str) -> str:
     return f"«{text[:48]}…»" if len(text) > 48 else f"«{text}»"
 
 
-def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defect]:
-    """Every defect on every page (1-based numbers), except pages in ``skip_pages``."""
+def inspect(document: Document, skip_pages: set[int] | None = None,
+            hyphenator: Hyphenator | None = None) -> list[Defect]:
+    """Every defect on every page (1-based numbers), except pages in ``skip_pages``; breaks
+    are held to ``hyphenator``'s policy (default: the limits alone)."""
+    hyphenator = hyphenator or Hyphenator()
     defects: list[Defect] = []
     fragments: dict[int, dict[int, tuple[int, str]]] = {}  # element id -> page -> (lines, text)
     for number, page in enumerate(document.pages, start=1):
@@ -91,6 +99,7 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
                 elif len(re.sub(r"\W", "", last_words[0])) < SHORT_WORD:
                     defects.append(Defect(number, "runt", f"{last_words[0]!r} alone ending {_excerpt(whole)}",
                                           last_words[0]))
+            defects += _bad_breaks(number, texts, hyphenator)
             run = 0
             for index, text in enumerate(texts):
                 run = run + 1 if text.rstrip().endswith(HYPHENS) else 0
@@ -99,7 +108,8 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
                         else re.sub(r"\W", "", text.split()[-1])
                     defects.append(Defect(number, "hyphens", f"{run} hyphenated lines in a row in "
                                           f"{_excerpt(whole)}", word))
-        defects += _stranded_headings(number, page_box)
+        defects += _stranded_headings(number, page_box) + _lists_off_measure(number, page_box)
+    defects += _off_grid(document, skip_pages or set())
     for parts in fragments.values():
         if len(parts) > 1:
             first_page, last_page = min(parts), max(parts)
@@ -109,6 +119,112 @@ def inspect(document: Document, skip_pages: set[int] | None = None) -> list[Defe
             if last_lines == 1:
                 defects.append(Defect(last_page, "widow", f"one line after the turn: {_excerpt(text)}"))
     return sorted(defects, key=lambda d: (d.page, d.kind, d.text))
+
+
+def _bad_breaks(number: int, texts: list[str], hyphenator: Hyphenator) -> list[Defect]:
+    """Words broken where the Danish policy does not allow (hyphenate.py): too short, too
+    few letters before or after the break, a name, or not at a break the exceptions give."""
+    found = []
+    for text, after in zip(texts, texts[1:], strict=False):
+        line = text.rstrip()
+        if not line.endswith(("\u2010", SOFT_HYPHEN)) or not after.split():
+            continue  # not a hyphenation (a hyphen of the text, «med-», stays what it is)
+        head = re.findall(r"[^\W\d_]+", line.split()[-1].replace(SOFT_HYPHEN, ""))
+        tail = re.match(r"[^\W\d_]*", after.split()[0].replace(SOFT_HYPHEN, ""))[0]
+        if not head:
+            continue
+        word = head[-1] + tail
+        if not hyphenator.allowed(word, len(head[-1])):
+            found.append(Defect(number, "bad-break", f"«{head[-1]}-/{tail}»: {word!r} may not break there",
+                                word))
+    return found
+
+
+def _lists_off_measure(number: int, page_box) -> list[Defect]:
+    """A list whose items do not all share one measure (one left edge and width)."""
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    for box in page_box.descendants():
+        if isinstance(box, boxes.BlockBox) and box.element_tag == "ul":
+            items = [b for b in box.children if isinstance(b, boxes.BlockBox) and b.element_tag == "li"]
+            measures = {(round(b.content_box_x(), 1), round(b.width, 1)) for b in items}
+            if len(measures) > 1:
+                widths = sorted({round(w * 25.4 / 96, 1) for _, w in measures})
+                found.append(Defect(number, "list-measure", f"a list set at {len(measures)} measures "
+                                    f"({', '.join(f'{w:g}' for w in widths)} mm): "
+                                    f"{_excerpt(' '.join(_line_text(li) for li in _lines(items[0])))}"))
+    return found
+
+
+def _lines(box) -> list[boxes.LineBox]:
+    from weasyprint.formatting_structure import boxes
+
+    return [b for b in box.descendants() if isinstance(b, boxes.LineBox)]
+
+
+def grid_facts(page) -> dict[str, float] | None:
+    """What makes a wish page's grid, measured on its laid-out page (mm from the trimmed
+    page's outer edge and top; sizes in pt): None on a page that is not a wish side."""
+    from weasyprint.formatting_structure import boxes
+
+    mm = 25.4 / 96
+    found: dict[str, boxes.Box] = {}
+    side = None
+    for box in page._page_box.descendants():
+        if not isinstance(box, boxes.BlockBox) or box.element is None:
+            continue
+        classes = set((box.element.get("class") or "").split())
+        side = side or ("left" if "side-left" in classes else "right" if "side-right" in classes else None)
+        for name in ("quotes", "salutation", "main"):
+            if name in classes:
+                found.setdefault(name, box)
+        if box.element_tag == "li":
+            found.setdefault("li", box)
+        if box.element_tag == "blockquote":
+            found.setdefault("quote", next((b for b in box.descendants() if isinstance(b, boxes.BlockBox)
+                                            and b.element_tag == "p"), box))
+    if side is None or len(found) < 5:
+        return None
+    trim = page._page_box.margin_width()  # x runs from the trim's left edge (the bleed is beyond)
+
+    def from_outer(box) -> float:
+        """The box's inner edge (toward the spine), from the trim's outer edge, in mm."""
+        x, width = box.border_box_x(), box.border_width()
+        return round((x + width if side == "left" else trim - x) * mm, 1)
+
+    def outer_start(box) -> float:
+        """Where the box's text starts, from the trim's outer edge, in mm."""
+        x = box.content_box_x()
+        return round((x if side == "left" else trim - x - box.width) * mm, 1)
+
+    band, salutation = found["quotes"], found["salutation"]
+    return {
+        "band width": from_outer(band),  # from the outer trim edge (it bleeds beyond)
+        "band depth": round((band.border_box_y() + band.border_height()) * mm, 1),
+        "salutation from outer edge": outer_start(salutation),
+        "salutation from top": round(salutation.content_box_y() * mm, 1),
+        "salutation size": round(salutation.style["font_size"] * 0.75, 2),
+        "body size": round(found["li"].style["font_size"] * 0.75, 2),
+        "quote size": round(found["quote"].style["font_size"] * 0.75, 2),
+        "main column": round(found["main"].width * mm, 1),
+    }
+
+
+def _off_grid(document: Document, skip_pages: set[int]) -> list[Defect]:
+    """Wish pages that do not share one grid: each measure against the most common value
+    among the wish pages (mirrored: distances from the outer edge)."""
+    from collections import Counter
+
+    facts = {n: f for n, page in enumerate(document.pages, start=1)
+             if n not in skip_pages and (f := grid_facts(page)) is not None}
+    found = []
+    for name in next(iter(facts.values()), {}):
+        grid = Counter(f[name] for f in facts.values()).most_common(1)[0][0]
+        for number, f in facts.items():
+            if abs(f[name] - grid) > 0.15:
+                found.append(Defect(number, "off-grid", f"{name} {f[name]:g} (the grid's: {grid:g})"))
+    return found
 
 
 def _ends_in_break(line: boxes.LineBox) -> bool:
@@ -149,32 +265,23 @@ def _stranded_headings(number: int, page_box) -> list[Defect]:
     return [Defect(number, "stranded-heading", f"{_excerpt(text)} ends the page")]
 
 
-SOFT_HYPHEN = "\u00ad"
-NO_BREAK = "\u00a0"
-
-
-def typeset(text: str, keep_whole: Collection[str] = ()) -> Markup:
-    """Text with a typesetter's ties:
-
-    - the last two words are bound by a no-break space, so no paragraph ends in a lone word;
-    - words in ``keep_whole`` (from the repair step: after a run of hyphens, or a last line
-      holding only a word's tail) are not hyphenated. The last word gets a soft hyphen at its
-      end, which makes WeasyPrint ignore automatic hyphenation in it (WeasyPrint 70 mis-breaks
-      hyphenated paragraphs that end in an inline box); any other, a span that is not
-      hyphenated (a soft hyphen there would show as a hyphen if the line broke after it)."""
+def typeset(text: str, keep_whole: Collection[str] = (), hyphenator: Hyphenator | None = None) -> Markup:
+    """Text with a typesetter's marks: Danish quotation marks (”…”, as the quote band's), soft
+    hyphens where the Danish policy allows a break (hyphenate.py; none in the words of
+    ``keep_whole``, which the repair step keeps whole: after a run of hyphens, or a last line
+    holding only a word's tail), a number tied to its unit, and the last two words bound by a
+    no-break space, so no paragraph ends in a lone word."""
+    text = (hyphenator or Hyphenator()).text(danish_quotes(text), keep_whole)
     words = text.split(" ")
-    last = len(words) - 1
-    out = [_whole(w, i == last) if keep_whole and re.sub(r"\W", "", w) in keep_whole else escape(w)
-           for i, w in enumerate(words)]
-    if len(out) > 1:
-        out[-2:] = [out[-2] + NO_BREAK + out[-1]]
-    return Markup(" ").join(out)
+    if len(words) > 1:
+        words[-2:] = [words[-2] + NO_BREAK + words[-1]]
+    return Markup(" ").join(escape(w) for w in words)
 
 
-def _whole(word: str, last: bool) -> Markup:
-    if last:
-        return escape(word + SOFT_HYPHEN)
-    return Markup('<span class="whole">{}</span>').format(word)
+def danish_quotes(text: str) -> str:
+    """One Danish style of quotation marks in running text: ”…” (U+201D both sides), the mark
+    the quote band sets over each quote. Typography is mended, never words."""
+    return text.replace("\u201c", "\u201d").replace("\u201e", "\u201d")
 
 
 def balance(text: str) -> str:
@@ -201,11 +308,12 @@ def words_to_keep_whole(defects: list[Defect]) -> dict[int, set[str]]:
     return found
 
 
-def report(document: Document, plan, skip: set[int]) -> tuple[list[str], list[Defect]]:
+def report(document: Document, plan, skip: set[int], hyphenator: Hyphenator | None = None
+           ) -> tuple[list[str], list[Defect]]:
     """The per-page report: the type size each fixed page was set in, and every defect."""
     lines = []
     for page in plan.sequence:
         if page.fitted:
             pages = f"{page.number}" if page.span == 1 else f"{page.number}-{page.number + page.span - 1}"
             lines.append(f"page {pages}: {page.label}: {page.describe_size()}")
-    return lines, inspect(document, skip)
+    return lines, inspect(document, skip, hyphenator)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .errors import Problems
-from .fields import INVALID, Context, Located, Record
+from .fields import INVALID, Context, Located, Record, line_of
+from .hyphenate import Exceptions, Hyphenator, bad_entry
 from .load import WISHES_DIR, Project, parse
-from .schema import BackMatter, Booklet, Foreword, Introduction, Wish
+from .schema import BackMatter, Booklet, Foreword, Hyphenation, Introduction, Wish
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,12 @@ class Content:
     wishes: tuple[Wish, ...]
     back_matter: BackMatter
     texts: tuple[Located, ...] = ()  # every text with its file and line, for the font check
+    hyphenation: Exceptions = Exceptions()  # source/hyphenation.yaml
+
+    @cached_property
+    def hyphenator(self) -> Hyphenator:
+        """The Danish hyphenation every output typesets with (hyphenate.py)."""
+        return Hyphenator(self.hyphenation)
 
     def wish(self, key: str | int) -> Wish | None:
         """A wish by number or slug."""
@@ -50,6 +58,7 @@ def load_content(project: Project, problems: Problems) -> Content | None:
     foreword = read(source / "foreword.yaml", Foreword)
     introduction = read(source / "introduction.yaml", Introduction)
     back_matter = read(source / "back-matter.yaml", BackMatter)
+    hyphenation = read_hyphenation(source / HYPHENATION, problems, project.root)
     wish_files = sorted((source / WISHES_DIR).glob("*.yaml"))
     if not wish_files:
         problems.add(source / WISHES_DIR, 0, "no wishes found (expected <number>-<slug>.yaml)")
@@ -65,10 +74,40 @@ def load_content(project: Project, problems: Problems) -> Content | None:
             wishes.append((path, wish))
     if len(wishes) == len(wish_files):  # the set is judged only when each wish could be read
         check_wish_set(wishes, problems)
-    if INVALID in (booklet, foreword, introduction, back_matter) or problems:
+    if INVALID in (booklet, foreword, introduction, back_matter, hyphenation) or problems:
         return None
     wishes.sort(key=lambda pair: pair[1].number)
-    return Content(booklet, foreword, introduction, tuple(w for _, w in wishes), back_matter, tuple(texts))
+    return Content(booklet, foreword, introduction, tuple(w for _, w in wishes), back_matter, tuple(texts),
+                   hyphenation)
+
+
+HYPHENATION = "hyphenation.yaml"
+
+
+def read_hyphenation(path: Path, problems: Problems, within: Path) -> Exceptions | object:
+    """The hyphenation exceptions (optional: without the file, Pyphen's breaks and the limits
+    alone); each word's breaks checked against the limits, and no word listed twice."""
+    if not path.exists():
+        return Exceptions()
+    node = parse(path, problems, within)
+    if node is None:
+        return INVALID
+    ctx = Context(path, problems)
+    data = Hyphenation.from_node(node, ctx)
+    if data is INVALID:
+        return INVALID
+    seen: dict[str, int] = {}
+    items = [(e, "breaks") for e in data.breaks or ()] + [(e, "never") for e in data.never or ()]
+    nodes = {key.value: value for key, value in node.value}
+    lines = [line_of(n) for key in ("breaks", "never") if key in nodes for n in nodes[key].value]
+    for (entry, kind), line in zip(items, lines, strict=True):
+        word = entry.replace("-", "").lower()
+        if kind == "breaks" and (problem := bad_entry(entry)):
+            problems.add(path, line, f"'{entry}': {problem}")
+        if word in seen:
+            problems.add(path, line, f"'{entry}' is listed twice (also on line {seen[word]})")
+        seen.setdefault(word, line)
+    return Exceptions.parse(data.breaks or (), data.never or ())
 
 
 def check_wish_file(path: Path, wish: Wish, problems: Problems) -> None:
