@@ -13,12 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import logging
 import multiprocessing
 import re
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -43,8 +44,6 @@ from ..reflow import MIN_CONTRAST, contrast
 from ..schema import PALETTE_NAMES
 from ..validate import load_content
 from . import draft, form, proof
-
-log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 COOKIE = "booklet-studio"
@@ -137,7 +136,11 @@ class Studio:
 
     async def run(self, function, *args) -> Any:  # noqa: ANN001
         self.start()
-        return await asyncio.get_running_loop().run_in_executor(self.pool, function, *args)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self.pool, function, *args)
+        except BrokenProcessPool as exc:  # the worker died (killed, out of memory): start afresh
+            self.pool = None
+            raise Refused(503, "Byggeriet stoppede uventet; prøv igen.") from exc
 
     # --- editions ----------------------------------------------------------------------------
 
@@ -461,7 +464,7 @@ def make_app(studio: Studio, on_start: tuple = ()) -> Starlette:
         yield
         studio.stop()
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, max_body_size=limits.LOGO_FILE_BYTES)
     app.add_middleware(Guard, studio=studio)
     return app
 
@@ -471,8 +474,9 @@ def url(studio: Studio, host: str, slug: str | None = None) -> str:
     return f"http://{host}:{studio.port}{path}?token={studio.token}"
 
 
-def serve(root: Path, host: str, port: int, edition: str | None, open_browser: bool) -> None:
-    """Run the studio until interrupted."""
+def serve(root: Path, host: str, port: int, edition: str | None, open_browser: bool,
+          announce: Callable[[str], None]) -> None:
+    """Run the studio until interrupted; ``announce`` is told the address to open."""
     import webbrowser
 
     import uvicorn
@@ -482,6 +486,6 @@ def serve(root: Path, host: str, port: int, edition: str | None, open_browser: b
         studio.state(edition)
     address = url(studio, host, edition)
     app = make_app(studio, (lambda: webbrowser.open(address),) if open_browser else ())
-    log.warning("booklet studio: %s", address)
+    announce(f"booklet studio: {address}")
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
                 limit_concurrency=64, timeout_keep_alive=5)
