@@ -4,7 +4,6 @@ see it at its field, save, download the print PDF and pass it through `booklet p
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import threading

@@ -183,7 +183,6 @@ function pageImage(hash, size, number) {
   const img = document.createElement("img");
   img.src = `/image/${hash}/${size}`;
   img.alt = number === 1 ? "Forsiden" : `Side ${number}`;
-  img.loading = "lazy";
   return img;
 }
 
@@ -205,8 +204,9 @@ function showSpread(index, focus) {
 
 function renderProof(reply) {
   proofState = reply;
-  const touched = reply.touched.length ? reply.touched : [0];
-  shownSpreads = touched.slice(0, 2);
+  // the spreads the change touched; nothing touched: the ones shown before
+  const keep = shownSpreads.filter((i) => i < reply.spreads.length);
+  shownSpreads = reply.touched.length ? reply.touched.slice(0, 2) : (keep.length ? keep : [0]);
   const spreadsBox = document.getElementById("spreads");
   spreadsBox.replaceChildren(...shownSpreads.map((i) => showSpread(i)));
   const strip = document.getElementById("strip");
@@ -222,18 +222,25 @@ function renderProof(reply) {
       if (page === null) { const s = document.createElement("span"); s.className = "nopage"; button.append(s); }
       else { const img = pageImage(reply.pages[page], "thumb", page + 1); img.alt = ""; button.append(img); }
     }
-    button.addEventListener("click", () => { spreadsBox.replaceChildren(showSpread(index)); });
+    button.addEventListener("click", () => { shownSpreads = [index]; spreadsBox.replaceChildren(showSpread(index)); });
     li.append(button);
     strip.append(li);
   });
-  document.getElementById("notes").textContent = (reply.notes || []).length ? "Sideplan: " + reply.notes.join("; ") + "." : "";
+  const notes = document.getElementById("notes");
+  notes.hidden = !(reply.notes || []).length;
+  notes.querySelector("[lang=en]").textContent = (reply.notes || []).join("; ") + ".";
 }
 
+let lastSent = null;
 async function requestProof() {
+  const values = recordValues(document.getElementById("root"));
+  const sent = JSON.stringify(values);
+  if (sent === lastSent) return;  // as the last request: its answer stands
+  lastSent = sent;
   const generation = ++latest;
   const status = document.getElementById("proof-status");
   status.textContent = "Korrekturen bygges …";
-  const reply = await post(`/e/${slug}/proof`, { values: recordValues(document.getElementById("root")) });
+  const reply = await post(`/e/${slug}/proof`, { values });
   if (generation !== latest) return;  // a newer request is on its way
   showColours(reply.colours);
   if (reply.status === "ok") {
