@@ -175,6 +175,33 @@ def test_the_edition_folder_downloads_as_a_zip(client):
     assert names == ["eksempel-kommune/edition.yaml", "eksempel-kommune/logo.svg"]
 
 
+def test_the_web_site_and_an_a4_handout_download(client):
+    site = client.get("/e/eksempel-kommune/download/web")
+    assert site.status_code == 200, site.text
+    names = zipfile.ZipFile(io.BytesIO(site.content)).namelist()
+    assert "web-eksempel-kommune/index.html" in names or "index.html" in names
+    sheet = client.get("/e/eksempel-kommune/download/a4?wish=2")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(sheet.content))
+    assert len(reader.pages) == 1 and float(reader.pages[0].mediabox.width) > float(reader.pages[0].mediabox.height)
+    assert client.get("/e/eksempel-kommune/download/a4?wish=../1").status_code == 400
+
+
+def test_the_studio_command_listens_on_loopback_by_default(monkeypatch):
+    from click.testing import CliRunner
+
+    from booklet.cli import main
+    from booklet.studio import server
+
+    calls = []
+    monkeypatch.setattr(server, "serve", lambda *args: calls.append(args))
+    result = CliRunner().invoke(main, ["studio", "--no-browser", "--edition", "eksempel-kommune"])
+    assert result.exit_code == 0, result.output
+    assert calls[0][1:5] == ("127.0.0.1", 8765, "eksempel-kommune", False)
+
+
 def test_an_unsaved_edition_has_no_downloads(client):
     new_edition(client, "ikke-gemt")
     assert client.get("/e/ikke-gemt/download/print").status_code == 409

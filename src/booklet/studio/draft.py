@@ -193,8 +193,3 @@ def edition_zip(project: Project, slug: str) -> bytes:
     if not (folder / "edition.yaml").is_file():
         raise BookletError(f"edition '{slug}' is not saved yet")
     return zip_folder(folder, f"{slug}/")
-
-
-def remove_draft(project: Project, slug: str) -> None:
-    shutil.rmtree(draft_folder(project, slug), ignore_errors=True)
-

@@ -67,8 +67,7 @@ def proof(root: str, slug: str, folder: str, text: str, known: frozenset[str]) -
     except BookletError as exc:
         return {"problems": problems_of(exc)}
     pages, images = page_images(data, known)
-    return {"problems": [], "pages": pages, "images": images, "notes": list(job.plan.notes),
-            "bytes": len(data)}
+    return {"problems": [], "pages": pages, "images": images, "notes": list(job.plan.notes)}
 
 
 def page_images(data: bytes, known: frozenset[str]) -> tuple[list[str], dict[str, tuple[bytes, bytes]]]:

@@ -75,7 +75,6 @@ class EditionState:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     generation: int = 0
     pages: list[str] = field(default_factory=list)  # the last good proof's pages
-    notes: list[str] = field(default_factory=list)
 
 
 class Images:
@@ -236,7 +235,7 @@ class Studio:
             return {**reply, "status": "invalid", **self.placed(slug, result["problems"], text),
                     "pages": state.pages}
         self.images.add(result["images"], result["pages"])
-        before, state.pages, state.notes = state.pages, result["pages"], result["notes"]
+        before, state.pages = state.pages, result["pages"]
         return {**reply, "status": "ok", "errors": {}, "general": [], **self.layout(state.pages, before),
                 "notes": result["notes"], "superseded": generation != state.generation}
 
