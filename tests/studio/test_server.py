@@ -222,3 +222,15 @@ def test_colours_are_shown_as_the_output_intent_converts_them_with_a_contrast_wa
     assert any("Kontrast 1.0:1" in w for w in shown["cover"]["warnings"])
     dark = studio.colours({"colours": {"cover": [95, 45, 30, 60]}})
     assert dark["cover"]["warnings"] == [] and dark["cover"]["screen"] != "#ffffff"
+
+
+def test_proof_images_are_bounded_in_bytes_keeping_the_proof_shown():
+    from booklet.studio.server import Images
+
+    images = Images(limit=1000)
+    images.add({f"{n:020x}": (b"t" * 100, b"f" * 200) for n in range(3)}, [])
+    assert images.size == 900
+    images.add({"a" * 20: (b"t" * 100, b"f" * 200)}, ["a" * 20, f"{0:020x}"])
+    assert images.size <= 1000 and images.get("a" * 20, True) == b"f" * 200
+    assert images.get(f"{0:020x}", False) == b"t" * 100  # shown: kept
+    assert images.get(f"{1:020x}", False) is None  # the least recently used: dropped
