@@ -105,7 +105,60 @@ def watch_rebuild(booklet: str, tmp: Path, root: Path, runs: int, between: Calla
     return times, others
 
 
-SECTIONS = ("weasyprint", "subset", "web", "handout", "cold", "watch", "editions")
+def studio_proofs(booklet: str, root: Path, tmp: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Seconds from posting a changed foreword paragraph to a warm `booklet studio` to its new
+    proof (PNGs of the print PDF), alternating with a warm `booklet build --edition`."""
+    import json
+    import socket
+    import urllib.request
+
+    from .studio import form
+
+    slug = "eksempel-kommune"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([booklet, "studio", "--no-browser", "--port", str(port), "--edition", slug],
+                               cwd=root, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        assert process.stderr is not None
+        line = next(line for line in process.stderr if line.startswith("booklet studio:"))
+        token = line.strip().rsplit("token=", 1)[1]
+        import threading
+
+        threading.Thread(target=process.stderr.read, daemon=True).start()  # a full pipe would block it
+        time.sleep(2)  # the server is listening once uvicorn has started
+        text = (root / "source" / "editions" / slug / "edition.yaml").read_text(encoding="utf-8")
+        values = form.to_form(form.plain(form.load_rt(text)))
+
+        def proof(word: str) -> float:
+            changed = json.loads(json.dumps(values))
+            changed["foreword"]["paragraphs"] = changed["foreword"]["paragraphs"].replace(
+                "ledermøde", f"ledermøde {word}")
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/e/{slug}/proof", json.dumps({"values": changed}).encode(),
+                headers={"X-Studio-Token": token, "Origin": f"http://127.0.0.1:{port}",
+                         "Content-Type": "application/json"}, method="POST")
+            start = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=600) as response:
+                reply = json.loads(response.read())
+            assert reply["status"] == "ok", reply
+            return time.perf_counter() - start
+
+        build = [booklet, "build", "--edition", slug, "--output", str(tmp / "edition.pdf")]
+        proof("varm"), wall(build, root)  # warm-up: the worker's body pages, caches
+        proofs, builds = [], []
+        for run in range(runs):
+            proofs.append(proof(WORDS[run]))  # new text each time, so no proof is cached
+            builds.append(wall(build, root))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return proofs, builds
+
+
+SECTIONS = ("weasyprint", "subset", "web", "handout", "cold", "watch", "editions", "studio")
 
 
 def main() -> None:
@@ -160,6 +213,14 @@ def main() -> None:
             print(f"  watch median {statistics.median(watched):.2f} s  warm build median "
                   f"{statistics.median(warms):.2f} s  ratio median {statistics.median(ratios):.2f} "
                   f"(min {min(ratios):.2f}, max {max(ratios):.2f}; goal <= 0.5)")
+        if "studio" in wanted:
+            proofs, builds = studio_proofs(booklet, root, Path(tmp), RUNS)
+            ratios = [a / b for a, b in zip(proofs, builds, strict=True)]
+            print(f"booklet studio: a changed foreword paragraph to its new proof vs a warm booklet build "
+                  f"--edition ({RUNS} pairs)")
+            print(f"  proof median {statistics.median(proofs):.2f} s  build median "
+                  f"{statistics.median(builds):.2f} s  ratio median {statistics.median(ratios):.2f} "
+                  f"(min {min(ratios):.2f}, max {max(ratios):.2f}; goal <= 0.7)")
         if "editions" in wanted:
             count = 20
             project = editions_project(Path(tmp), root, count)

@@ -122,9 +122,10 @@ def check(root: Path | str) -> Content:
 
 
 def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
-            edition: str | None = None, marks: str | None = None) -> Job:
+            edition: str | None = None, marks: str | None = None, folder: Path | None = None) -> Job:
     """Validate content, edition and profile into a job; nothing is rendered or written.
-    ``marks`` defaults to crop marks for print and none for screen."""
+    ``marks`` defaults to crop marks for print and none for screen; ``folder`` is where the
+    edition lies if not in source/editions/ (the studio's draft)."""
     if variant not in VARIANTS:
         raise BookletError(f"unknown variant '{variant}' (expected one of: {', '.join(VARIANTS)})")
     marks = resolve_marks(variant, marks)
@@ -133,7 +134,7 @@ def prepare(root: Path | str, variant: str = "print", icc: Path | None = None,
     problems = Problems(project.root)
     spec = None
     if edition is not None:
-        spec = load_edition(project, edition, content, problems)
+        spec = load_edition(project, edition, content, problems, folder)
         problems.raise_if_any()
     job = Job(project, content, variant, resolve_icc(project, icc), build_date(content), spec, marks)
     check_glyphs(project.fonts_css, [*content.texts, *(spec.texts if spec else ())],

@@ -290,6 +290,20 @@ def epub_command(obj: dict, edition: str | None, output: Path | None) -> None:
     click.echo(build_epub(obj["root"], edition, output))
 
 
+@main.command("studio")
+@edition_option("Open this edition (otherwise the list of editions, and a new one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but 127.0.0.1 lets other machines try the token.")
+@click.option("--port", type=click.IntRange(1024, 65535), default=8765, show_default=True)
+@click.option("--no-browser", is_flag=True, help="Only print the address; do not open a browser.")
+@click.pass_obj
+def studio_command(obj: dict, edition: str | None, host: str, port: int, no_browser: bool) -> None:
+    """Make an edition in the browser, with a live proof of its print PDF."""
+    from .studio.server import serve  # Starlette and uvicorn: only for this command
+
+    serve(obj["root"], host, port, edition, not no_browser, lambda line: click.echo(line, err=True))
+
+
 main.add_command(preflight_command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -58,10 +58,12 @@ def check_slug(slug: str) -> None:
                            f"at most {limits.SLUG_CHARS} characters")
 
 
-def load_edition(project: Project, slug: str, content: Content, problems: Problems) -> EditionSpec | None:
-    """Validate one edition against the schema, its assets and the content it selects."""
+def load_edition(project: Project, slug: str, content: Content, problems: Problems,
+                 folder: Path | None = None) -> EditionSpec | None:
+    """Validate one edition against the schema, its assets and the content it selects.
+    ``folder``: where it lies, if not in source/editions/ (the studio's draft, in dist/)."""
     check_slug(slug)
-    folder = edition_folder(project, slug)
+    folder = folder or edition_folder(project, slug)
     if not (folder / "edition.yaml").is_file():
         known = ", ".join(edition_slugs(project)) or "none"
         raise BookletError(f"edition '{slug}' not found in source/{EDITIONS_DIR}/ (editions: {known})")
@@ -326,13 +328,17 @@ def scaffold_edition(project: Project, slug: str, name: str) -> Path:
         raise BookletError(printable(f"--name holds {problem}: {name!r}"))
     if not visible(name):
         raise BookletError("--name must not be empty (or only invisible characters)")
-    template = (project.layouts / "edition-template" / "edition.yaml").read_text(encoding="utf-8")
-    text = template.replace("{{ name_yaml }}", json.dumps(name.strip(), ensure_ascii=False))
-    text = text.replace("{{ name }}", " ".join(name.split()))
     folder.mkdir(parents=True)
     path = folder / "edition.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(template_text(project, name), encoding="utf-8")
     return path
+
+
+def template_text(project: Project, name: str) -> str:
+    """A new edition's ``edition.yaml``: layouts/edition-template/ with the name filled in."""
+    template = (project.layouts / "edition-template" / "edition.yaml").read_text(encoding="utf-8")
+    text = template.replace("{{ name_yaml }}", json.dumps(name.strip(), ensure_ascii=False))
+    return text.replace("{{ name }}", " ".join(name.split()))
 
 
 def logo_for(project: Project, edition: EditionSpec | None, variant: str, icc: Path) -> Path | None:

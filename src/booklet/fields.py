@@ -103,6 +103,8 @@ class Context:
 class Field:
     """One declared field: its docstring and how to check a node against it."""
 
+    label = ""  # its name in the studio's form (Danish), where the studio shows it
+
     def __init__(self, doc: str, *, optional: bool = False):
         self.doc = doc
         self.optional = optional
@@ -110,6 +112,11 @@ class Field:
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
+
+    def labelled(self, label: str) -> Field:
+        """The field, named ``label`` in the studio's form (its docstring is the help text)."""
+        self.label = label
+        return self
 
     def convert(self, node: yaml.Node, ctx: Context) -> Any:
         raise NotImplementedError

@@ -204,28 +204,36 @@ class Hyphenation(Record):
 
 
 PALETTE_NAMES = ("ink", "leader", "leader-tint", "chef", "chef-tint", "cover", "cover-accent", "paper")
+# what each colour paints, in the studio's words (Danish)
+PALETTE_LABELS = {"ink": "Tekst", "leader": "Ledernes stemme", "leader-tint": "Ledernes citatbånd",
+                  "chef": "Chefens stemme", "chef-tint": "Chefens citatbånd", "cover": "Omslag",
+                  "cover-accent": "Omslagets accent", "paper": "Papir"}
 
 
 class EditionSignatory(Record):
-    name = Text("The signatory's name.")
-    title = Text("Their title, e.g. Borgmester.")
-    organisation = Text("Their organisation, where it is not the edition's.", optional=True)
+    name = Text("The signatory's name.").labelled("Navn")
+    title = Text("Their title, e.g. Borgmester.").labelled("Titel")
+    organisation = Text("Their organisation, where it is not the edition's.",
+                        optional=True).labelled("Organisation")
 
 
 class EditionForeword(Record):
-    placement = Text("«replace» the publisher's foreword, or «precede» it.", pattern=r"replace|precede")
-    title = Text("The heading (default: the publisher's foreword's, «Forord»).", optional=True)
-    lead = Text("An opening question or line, set as a lead.", optional=True)
-    paragraphs = bullets("The paragraphs of the foreword.")
-    signatories = ListOf("Who signs, in order.", Nested("A signatory.", EditionSignatory))
+    placement = Text("«replace» the publisher's foreword, or «precede» it.",
+                     pattern=r"replace|precede").labelled("Placering")
+    title = Text("The heading (default: the publisher's foreword's, «Forord»).",
+                 optional=True).labelled("Overskrift")
+    lead = Text("An opening question or line, set as a lead.", optional=True).labelled("Indledning")
+    paragraphs = bullets("The paragraphs of the foreword.").labelled("Afsnit")
+    signatories = ListOf("Who signs, in order.",
+                         Nested("A signatory.", EditionSignatory)).labelled("Underskrivere")
 
 
 class OrganisationPage(Record):
-    title = Text("The heading, e.g. «Om Eksempel Kommune».")
-    paragraphs = bullets("About the organisation.")
-    contact = Text("A contact line: who, phone, e-mail.", optional=True)
+    title = Text("The heading, e.g. «Om Eksempel Kommune».").labelled("Overskrift")
+    paragraphs = bullets("About the organisation.").labelled("Afsnit")
+    contact = Text("A contact line: who, phone, e-mail.", optional=True).labelled("Kontakt")
     website = Text("The organisation's website, without scheme.", pattern=r"[a-z0-9.-]+\.[a-z]{2,}(/\S*)?",
-                   optional=True)
+                   optional=True).labelled("Websted")
 
 
 FONT = (".ttf", ".otf")
@@ -235,37 +243,38 @@ class TypeFamily(Record):
     """An edition's own type family for headings and titles. The running text keeps the
     booklet's: every page's fit was found for it, and a wider family would not fit."""
 
-    name = Text("The family's name.")
+    name = Text("The family's name.").labelled("Skriftens navn")
     regular = AssetPath("Regular face: a file in the edition's folder, or fonts/<file>.", suffixes=FONT,
-                        shared="fonts")
-    italic = AssetPath("Italic face.", suffixes=FONT, shared="fonts")
-    bold = AssetPath("Bold face.", suffixes=FONT, shared="fonts")
+                        shared="fonts").labelled("Normal")
+    italic = AssetPath("Italic face.", suffixes=FONT, shared="fonts").labelled("Kursiv")
+    bold = AssetPath("Bold face.", suffixes=FONT, shared="fonts").labelled("Fed")
     semibold = AssetPath("Semibold face (default: the bold one).", suffixes=FONT, shared="fonts",
-                         optional=True)
+                         optional=True).labelled("Halvfed")
     bold_italic = AssetPath("Bold italic face (default: the italic one).", suffixes=FONT, shared="fonts",
-                            optional=True)
-    licence = AssetPath("The family's licence, shipped beside it.", suffixes=(".txt", ".md"), shared="fonts")
+                            optional=True).labelled("Fed kursiv")
+    licence = AssetPath("The family's licence, shipped beside it.", suffixes=(".txt", ".md"),
+                        shared="fonts").labelled("Licens")
 
 
 class Edition(Record):
     """``source/editions/<slug>/edition.yaml``: an organisation's livery and its own pages."""
 
-    name = Text("The organisation's name, printed on the cover.")
+    name = Text("The organisation's name, printed on the cover.").labelled("Organisationens navn")
     logo = AssetPath("The organisation's logo (SVG, or PNG/JPEG at 300 dpi for its printed size), "
                      "in the edition's folder.", suffixes=(".svg", ".png", ".jpg", ".jpeg"), optional=True,
-                     max_bytes=limits.LOGO_FILE_BYTES)
+                     max_bytes=limits.LOGO_FILE_BYTES).labelled("Logo")
     colours = MapOf("Print colours (CMYK percent) replacing the palette's (layouts/palette.yaml).",
-                    Cmyk("A CMYK colour."), PALETTE_NAMES, optional=True)
+                    Cmyk("A CMYK colour."), PALETTE_NAMES, optional=True).labelled("Trykfarver")
     screen_colours = MapOf("Screen colours (#rrggbb); a colour not given here is converted from its "
                            "CMYK value through the output-intent profile.", Srgb("An sRGB colour."),
-                           PALETTE_NAMES, optional=True)
+                           PALETTE_NAMES, optional=True).labelled("Skærmfarver")
     cover_line = Text("A co-publishing line for the cover, e.g. «Udgivet i samarbejde med …».",
-                      optional=True)
-    foreword = Nested("The organisation's own foreword.", EditionForeword, optional=True)
+                      optional=True).labelled("Linje på omslaget")
+    foreword = Nested("The organisation's own foreword.", EditionForeword,
+                      optional=True).labelled("Eget forord")
     about = Nested("A page about the organisation, placed in the back matter.", OrganisationPage,
-                   optional=True)
+                   optional=True).labelled("Egen side")
     type_family = Nested("A type family for headings and titles, from the edition's folder or fonts/.",
-                         TypeFamily,
-                         optional=True)
+                         TypeFamily, optional=True).labelled("Egen skrift til overskrifter")
     wishes = ListOf("Which wishes to include and in what order (numbers or slugs); default all.",
-                    WishKey("A wish."), optional=True)
+                    WishKey("A wish."), optional=True).labelled("Ønsker og rækkefølge")
