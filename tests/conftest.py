@@ -188,3 +188,28 @@ def missing_tool(what: str, install: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{message} (CI installs it: see .ci/run)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def edition_screen_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The screen PDFs of both example editions."""
+    folder = tmp_path_factory.mktemp("edition-screen")
+    return {slug: build(ROOT, "screen", folder / f"{slug}-screen.pdf", edition=slug).output
+            for slug in ("eksempel-kommune", "region-eksempel")}
+
+
+@pytest.fixture(scope="session")
+def same_named_landmarks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project whose two quote columns of a wish share one name (as all did
+    before issue 17): the flaw every accessibility checker must catch, in a web page and an
+    e-book."""
+    project = copy_project(tmp_path_factory.mktemp("same-named"))
+    woff2 = ROOT / "dist/.cache/woff2"
+    if woff2.is_dir():
+        shutil.copytree(woff2, project / "dist/.cache/woff2")
+    path = project / "source/booklet.yaml"
+    text = path.read_text(encoding="utf-8")
+    for side in ("lederne", "chefen"):
+        text = text.replace(f'"Citater fra {side}, ønske {{number}}"', '"Citater {number}"')
+    path.write_text(text, encoding="utf-8")
+    return project
