@@ -90,7 +90,8 @@ class Source:
             nav=self.content.booklet.labels.navigation, date=self.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
             **values)
 
-    def body(self, parts: list[Part], assets: str = "", print_pages: dict[str, list[int]] | None = None) -> Markup:
+    def body(self, parts: list[Part], assets: str = "",
+             print_pages: dict[str, list[int]] | None = None) -> Markup:
         """The markup of ``parts``; ``assets`` is the way from the document to images/;
         ``print_pages``, the e-book's markers of the print edition's pages (epub.page_starts)."""
         return Markup(self.render("reflow/body.html", parts=parts, assets=assets, print_pages=print_pages))
