@@ -138,6 +138,12 @@ def web_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_web(ROOT, output=tmp_path_factory.mktemp("web") / "site")
 
 
+def without_nav(markup: str) -> str:
+    """Markup less its <nav> elements: the contents, which repeat the headings as «N. Title»,
+    and the e-book's page list, the layout's words (the headings stay in the text)."""
+    return re.sub(r"<nav\b.*?</nav>", " ", markup, flags=re.S)
+
+
 def without_navigation(text: str) -> str:
     """Text less the web page's and e-book's navigation labels (booklet.yaml), which are the
     layout's words, not the booklet's."""
@@ -153,7 +159,7 @@ def without_navigation(text: str) -> str:
 def web_text(web_site: Path) -> str:
     from booklet.build import visible_text
 
-    return without_navigation(visible_text((web_site / "index.html").read_text(encoding="utf-8")))
+    return without_navigation(visible_text(without_nav((web_site / "index.html").read_text(encoding="utf-8"))))
 
 
 @pytest.fixture(scope="session")
@@ -176,7 +182,7 @@ def epub_documents(path: Path) -> dict[str, str]:
 def epub_text(epub_file: Path) -> str:
     from booklet.build import visible_text
 
-    return without_navigation(" ".join(visible_text(doc) for doc in epub_documents(epub_file).values()))
+    return without_navigation(" ".join(visible_text(without_nav(doc)) for doc in epub_documents(epub_file).values()))
 
 
 def missing_tool(what: str, install: str) -> None:
