@@ -138,6 +138,12 @@ def web_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_web(ROOT, output=tmp_path_factory.mktemp("web") / "site")
 
 
+def without_nav(markup: str) -> str:
+    """Markup less its <nav> elements: the contents, which repeat the headings as «N. Title»,
+    and the e-book's page list, the layout's words (the headings stay in the text)."""
+    return re.sub(r"<nav\b.*?</nav>", " ", markup, flags=re.S)
+
+
 def without_navigation(text: str) -> str:
     """Text less the web page's and e-book's navigation labels (booklet.yaml), which are the
     layout's words, not the booklet's."""
@@ -154,7 +160,8 @@ def web_text(web_site: Path) -> str:
     from booklet.build import visible_text
 
     # soft hyphens (hyphenate.py) are invisible: a reader, copying or listening, has whole words
-    return without_navigation(visible_text((web_site / "index.html").read_text(encoding="utf-8"))).replace("\u00ad", "")
+    html = without_nav((web_site / "index.html").read_text(encoding="utf-8"))
+    return without_navigation(visible_text(html)).replace("\u00ad", "")
 
 
 @pytest.fixture(scope="session")
@@ -177,7 +184,7 @@ def epub_documents(path: Path) -> dict[str, str]:
 def epub_text(epub_file: Path) -> str:
     from booklet.build import visible_text
 
-    text = " ".join(visible_text(doc) for doc in epub_documents(epub_file).values())
+    text = " ".join(visible_text(without_nav(doc)) for doc in epub_documents(epub_file).values())
     return without_navigation(text).replace("\u00ad", "")  # soft hyphens are invisible, as on the web page
 
 
@@ -190,3 +197,28 @@ def missing_tool(what: str, install: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{message} (CI installs it: see .ci/run)")
     pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def edition_screen_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The screen PDFs of both example editions."""
+    folder = tmp_path_factory.mktemp("edition-screen")
+    return {slug: build(ROOT, "screen", folder / f"{slug}-screen.pdf", edition=slug).output
+            for slug in ("eksempel-kommune", "region-eksempel")}
+
+
+@pytest.fixture(scope="session")
+def same_named_landmarks(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project whose two quote columns of a wish share one name (as all did
+    before issue 17): the flaw every accessibility checker must catch, in a web page and an
+    e-book."""
+    project = copy_project(tmp_path_factory.mktemp("same-named"))
+    woff2 = ROOT / "dist/.cache/woff2"
+    if woff2.is_dir():
+        shutil.copytree(woff2, project / "dist/.cache/woff2")
+    path = project / "source/booklet.yaml"
+    text = path.read_text(encoding="utf-8")
+    for side in ("lederne", "chefen"):
+        text = text.replace(f'"Citater fra {side}, ønske {{number}}"', '"Citater {number}"')
+    path.write_text(text, encoding="utf-8")
+    return project

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from booklet.cli import main
 from booklet.epub import build_epub
 
-from .conftest import ROOT, epub_documents, missing_tool
+from .checkers import ace, ace_violations
+from .conftest import ROOT, epub_documents, missing_tool, page_texts
 
 INSTALL_EPUBCHECK = "apt-get install epubcheck"
 
@@ -82,7 +83,7 @@ def test_metadata_and_accessibility(epub_file: Path, edition_epubs: dict[str, Pa
 
 
 def test_navigation_has_the_screen_pdf_outline(epub_file: Path, screen_pdf: Path):
-    nav = epub_documents(epub_file)["EPUB/nav.xhtml"]
+    nav = epub_documents(epub_file)["EPUB/nav.xhtml"].split('<nav epub:type="page-list"')[0]
     assert '<nav epub:type="toc"' in nav
     labels = [re.sub(r"\s+", " ", label) for label in re.findall(r'<a href="text/[^"]+#[^"]+">([^<]+)</a>', nav)]
     bookmarks = [item.title for item in PdfReader(screen_pdf).outline]
@@ -95,7 +96,7 @@ def test_navigation_has_the_screen_pdf_outline(epub_file: Path, screen_pdf: Path
 
 def test_editions_carry_their_name_logo_and_wishes(edition_epubs: dict[str, Path]):
     kommune = epub_documents(edition_epubs["eksempel-kommune"])
-    cover = kommune["EPUB/text/00-cover.xhtml"]
+    cover = kommune["EPUB/text/00-title.xhtml"]
     assert "Udgivet i samarbejde med Eksempel Kommune" in cover
     assert '<img class="cover-logo" src="../images/logo.svg" alt="Eksempel Kommune" />' in cover
     with zipfile.ZipFile(edition_epubs["eksempel-kommune"]) as archive:
@@ -108,8 +109,8 @@ def test_editions_carry_their_name_logo_and_wishes(edition_epubs: dict[str, Path
     assert wishes == ["strategisk-retning", "sparring", "samarbejde"]
     assert not any('id="forord"' in doc for doc in region.values())
     spine = re.findall(r'<itemref idref="([^"]+)"/>', package(edition_epubs["region-eksempel"]))
-    # cover, contents; guide, own foreword, introduction; 3 wishes; about, offers; back cover
-    assert len(spine) == 2 + 3 + 3 + 2 + 1
+    # cover, title page, contents; guide, own foreword, introduction; 3 wishes; about, offers; back cover
+    assert len(spine) == 3 + 3 + 3 + 2 + 1
 
 
 def test_markup_in_content_stays_text(web_project: Path):
@@ -118,7 +119,7 @@ def test_markup_in_content_stays_text(web_project: Path):
                                              'publisher: "<b>Åben & Ærlig</b> \\"Kommune\\""'))
     epub = build_epub(web_project)
     assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt; &#34;Kommune&#34;" in package(epub)
-    assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt;" in epub_documents(epub)["EPUB/text/00-cover.xhtml"]
+    assert "&lt;b&gt;Åben &amp; Ærlig&lt;/b&gt;" in epub_documents(epub)["EPUB/text/00-title.xhtml"]
 
 
 def test_a_logo_that_climbs_out_is_refused(web_project: Path):
@@ -183,3 +184,111 @@ def test_the_epub_never_overwrites_an_input(web_project: Path):
     result = CliRunner().invoke(main, ["--root", str(web_project), "epub", "--output", str(target)])
     assert result.exit_code == 1 and "is one of the build's own inputs" in result.output
     assert target.read_bytes() == before
+
+
+def spine_documents(path: Path) -> list[str]:
+    """The package's XHTML documents in reading order."""
+    opf = package(path)
+    hrefs = dict(re.findall(r'<item id="([^"]+)" href="([^"]+)"', opf))
+    return [f"EPUB/{hrefs[idref]}" for idref in re.findall(r'<itemref idref="([^"]+)"/>', opf)]
+
+
+def test_the_designed_cover_comes_first_with_its_words_as_text(epub_file: Path, edition_epubs: dict[str, Path]):
+    for path in (epub_file, *edition_epubs.values()):
+        documents = epub_documents(path)
+        first = documents[spine_documents(path)[0]]
+        image = re.search(r'<img class="cover-image" role="doc-cover" src="../images/cover.svg" alt="([^"]+)" />', first)
+        assert image and 'epub:type="cover"' in first, first
+        with zipfile.ZipFile(path) as archive:
+            title = re.search(r"<title[^>]*>([^<]+)</title>", archive.read("EPUB/images/cover.svg").decode())[1]
+        assert image[1] == title  # the image's text alternative says what the cover says
+        assert image[1].startswith("Kære chef! Kære ledere! Gensidige forventninger om god ledelse af ledere")
+    kommune = documents = epub_documents(edition_epubs["eksempel-kommune"])
+    assert "Udgivet i samarbejde med Eksempel Kommune" in kommune[spine_documents(edition_epubs["eksempel-kommune"])[0]]
+
+
+def page_markers(path: Path) -> list[tuple[int, str, str]]:
+    """Each page marker in reading order: its number, its document, and the first two words
+    that follow it there (of the cover image's text alternative, on the cover)."""
+    documents = epub_documents(path)
+    found = []
+    for name in spine_documents(path):
+        parts = re.split(r'<span class="pagebreak" epub:type="pagebreak" role="doc-pagebreak" id="page-(\d+)" '
+                         r'aria-label="\1"></span>', documents[name])
+        for number, after in zip(parts[1::2], parts[2::2], strict=True):
+            text = re.sub(r"<[^>]+>", " ", after)
+            alt = re.search(r'alt="([^"]+)"', after[:300])
+            found.append((int(number), name, " ".join(re.findall(r"\w+", alt[1] if alt else text)[:2])))
+    return found
+
+
+def test_a_page_list_of_the_print_editions_pages(epub_file: Path, screen_pdf: Path):
+    markers = page_markers(epub_file)
+    numbers = [number for number, _, _ in markers]
+    # every page of the print edition that begins where a part or a wish's reply begins, in
+    # order (the introduction's second page, 5, begins where only the print layout knows)
+    assert numbers == [1, 2, 3, 4, *range(6, 21)]
+    pages = [" ".join(re.findall(r"\w+", text)) for text in page_texts(screen_pdf)]
+    for number, name, words in markers:
+        assert words and words in pages[number - 1], (number, name, words)  # the print page begins so
+    nav = epub_documents(epub_file)["EPUB/nav.xhtml"]
+    listed = re.findall(r'<li><a href="(text/[^"#]+)#page-(\d+)">(\d+)</a></li>', nav)
+    assert [(f"EPUB/{file}", int(number)) for file, number, label in listed if number == label] == \
+        [(name, number) for number, name, _ in markers]
+    assert re.search(r'<nav epub:type="page-list" role="doc-pagelist" [^>]*aria-labelledby="page-list-title" '
+                     r'hidden="hidden">\s*<h2 id="page-list-title">Sider</h2>', nav)
+    opf = package(epub_file)
+    assert '<dc:source id="print-edition">Kære chef! Kære ledere! Gensidige forventninger om god ledelse af ' \
+        'ledere · Væksthus for Ledelse 2016</dc:source>' in opf
+    assert '<meta refines="#print-edition" property="source-of">pagination</meta>' in opf
+    assert '<meta property="schema:accessibilityFeature">pageBreakMarkers</meta>' in opf
+
+
+def test_an_editions_blank_pages_are_marked_before_its_back_cover(edition_epubs: dict[str, Path]):
+    from booklet.reflow import prepare
+
+    for slug, path in edition_epubs.items():
+        plan = prepare(ROOT, slug).plan
+        blanks = [page.number for page in plan.sequence if page.kind == "blank"]
+        markers = page_markers(path)
+        back = [number for number, name, _ in markers if name.endswith("back-cover.xhtml")]
+        assert back == [*blanks, plan.total], slug
+    assert any(page.kind == "blank" for slug in edition_epubs for page in prepare(ROOT, slug).plan.sequence)
+
+
+def test_contents_entries_are_numbered_and_capitalised(epub_file: Path):
+    nav = epub_documents(epub_file)["EPUB/nav.xhtml"]
+    wishes = re.findall(r'<a href="text/[^"]+">(\d\. [^<]+)</a>', nav)
+    assert len(wishes) == 6
+    assert wishes[0] == "1. Du sætter en tydelig strategisk retning for vores ledelse"
+    assert all(re.fullmatch(r"\d\. [A-ZÆØÅ]\S* .+", entry) for entry in wishes), wishes
+
+
+# --- DAISY Ace ---------------------------------------------------------------------------
+
+# Metadata only a third party's certification has (its credential, the report's address):
+# the publisher's own claim has neither.
+CERTIFIER_ONLY = {"a11y:certifierCredential", "a11y:certifierReport"}
+
+
+def test_ace_finds_no_violation_and_the_metadata_complete(epub_file: Path, edition_epubs: dict[str, Path],
+                                                          tmp_path: Path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    books = {"booklet": epub_file, **edition_epubs}
+    with ThreadPoolExecutor(2) as pool:  # two Chromiums at once: Ace spends most of its time waiting on one
+        reports = dict(zip(books, pool.map(lambda name: ace(books[name], tmp_path / name), books), strict=True))
+    for name, report in reports.items():
+        assert ace_violations(report) == [], name
+        assert report["earl:result"]["earl:outcome"] == "pass", name
+        metadata = report["a11y-metadata"]
+        assert metadata["empty"] == [] and set(metadata["missing"]) <= CERTIFIER_ONLY, (name, metadata)
+        assert {"schema:accessMode", "schema:accessibilitySummary", "dcterms:conformsTo",
+                "a11y:certifiedBy"} <= set(metadata["present"]), name
+        assert report["properties"]["hasPageBreaks"], name
+
+
+def test_ace_fails_an_epub_whose_landmarks_share_a_name(same_named_landmarks: Path, tmp_path: Path):
+    report = ace(build_epub(same_named_landmarks, output=tmp_path / "same-named.epub"), tmp_path / "ace")
+    failed = {rule for _, rule, _ in ace_violations(report)}
+    assert "landmark-unique" in failed and report["earl:result"]["earl:outcome"] == "fail"

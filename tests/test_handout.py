@@ -35,7 +35,7 @@ def test_a5_handout_is_the_spread_with_a_footer(subsetter: Subsetter, tmp_path: 
         assert "Kære chef! Kære ledere! · Ønske 1 af 6 · Væksthus for Ledelse · lederweb.dk" in text
     reader = PdfReader(out)
     assert reader.metadata.title.startswith("1. du sætter en tydelig strategisk retning")
-    assert [o.title for o in reader.outline][0] == "1. du sætter en tydelig strategisk retning for vores ledelse"
+    assert [o.title for o in reader.outline][0] == "1. Du sætter en tydelig strategisk retning for vores ledelse"
     trim = [float(v) for v in reader.pages[0]["/TrimBox"]]
     assert trim[2] - trim[0] == pytest.approx(A5[0], abs=0.01)
     report = preflight(out.read_bytes(), "print", marks="crop")  # crop marks in a slug, as the booklet's

@@ -41,7 +41,7 @@ from .hostile_pdfs import HOSTILE, aes_encrypted, with_page
 
 FAMILIES = declared_families(ROOT / "layouts/css/1-fonts.css")
 PRINT_CHECKS = ["page boxes", "page count", "fonts", "output intent", "PDF/X version", "colour",
-                "image resolution", "safety zone", "printer's marks"]
+                "image resolution", "safety zone", "printer's marks", "annotations"]
 ICC = ROOT / "layouts/icc/FOGRA39_ISOcoated_v2_300_bas.icc"
 
 
@@ -166,7 +166,8 @@ def test_the_report_of_the_real_booklet(print_pdf: Path):
     assert lines[1] == "  ok    page boxes        A5 trim (148 × 210 mm), 3 mm bleed, 5 mm slug, on all 20 pages"
     assert "  ok    safety zone       no text within 3 mm of the trim edge" in lines
     assert "  ok    printer's marks   8 marks on every page, outside the bleed, on top of the page" in lines
-    assert lines[-1] == "passed: all 9 checks"
+    assert "  ok    annotations       none in the printed area (the BleedBox)" in lines
+    assert lines[-1] == "passed: all 10 checks"
 
 
 # -- page boxes and count ------------------------------------------------------------------
@@ -532,7 +533,7 @@ def test_page_ranges_and_grouped_findings():
     text = format_report(report)
     assert ("  FAIL  page boxes\n          pages 1–4: BleedBox is not the trim plus 3 mm on every side "
             "(left, bottom, right, top: 0.0, 0.0, 0.0, 0.0 mm)\n") in text
-    assert text.endswith("FAILED: 1 of 9 checks (page boxes)")
+    assert text.endswith("FAILED: 1 of 10 checks (page boxes)")
     assert str(Finding(0, "x")) == "x" and str(Finding(3, "x")) == "page 3: x"
 
 
@@ -540,7 +541,7 @@ def test_command_passes_the_real_booklet(print_pdf: Path, screen_pdf: Path):
     result = CliRunner().invoke(cli_command, [str(print_pdf)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{print_pdf}\npreflight as print: 20 pages\n")
-    assert "Booklet-Serif-Italic" in result.output and result.output.endswith("passed: all 9 checks\n")
+    assert "Booklet-Serif-Italic" in result.output and result.output.endswith("passed: all 10 checks\n")
     result = CliRunner().invoke(cli_command, [str(screen_pdf), "--variant", "screen"])
     assert result.exit_code == 0, result.output
 
@@ -553,7 +554,7 @@ def test_command_fails_with_exit_1_naming_the_pages(tmp_path: Path, print_pdf: P
     result = CliRunner().invoke(cli_command, [str(pdf)])
     assert result.exit_code == 1
     assert "  FAIL  colour\n          page 2: RGB colour (text)\n" in result.output
-    assert f"{pdf}: 1 of 9 preflight checks failed (colour)" in result.output
+    assert f"{pdf}: 1 of 10 preflight checks failed (colour)" in result.output
     assert "Traceback" not in result.output
     result = CliRunner().invoke(cli_command, [str(print_pdf), "--variant", "screen"])
     assert result.exit_code == 1 and "FAIL  tagged PDF" in result.output
@@ -643,3 +644,23 @@ def test_an_aes_encrypted_pdf_is_a_finding_not_an_internal_error(tmp_path: Path,
 def test_a_dangling_contents_draws_nothing():
     report = preflight(with_page("/Contents", lambda writer: IndirectObject(9999, 0, writer)), "print")
     assert report.pages == 4 and "page boxes" not in failed(report)
+
+
+def test_an_annotation_in_the_printed_area_fails_print_and_the_booklet_has_none(print_pdf: Path,
+                                                                                 screen_pdf: Path):
+    # the print booklet holds no annotation at all (its links stay in the screen PDF: finish.py)
+    assert not any("/Annots" in page for page in PdfReader(print_pdf).pages)
+    assert sum(len(page.get("/Annots", [])) for page in PdfReader(screen_pdf).pages) >= 2
+    assert preflight(print_pdf.read_bytes(), "print", FAMILIES).check("annotations").passed
+    writer = PdfWriter(clone_from=PdfReader(print_pdf))
+    trim, bleed = [float(v) for v in writer.pages[19].trimbox], [float(v) for v in writer.pages[0].bleedbox]
+    for page, rect in ((writer.pages[0], [bleed[0] - 12, bleed[1] - 12, bleed[0] - 2, bleed[1] - 2]),  # in the slug
+                       (writer.pages[19], [trim[0] + 50, trim[1] + 50, trim[0] + 120, trim[1] + 64])):
+        link = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+                                 NameObject("/Rect"): ArrayObject(NumberObject(v) for v in rect)})
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    check = preflight(buffer.getvalue(), "print", FAMILIES).check("annotations")
+    assert [str(f) for f in check.details] == [
+        "page 20: a Link annotation in the printed area (at 21 mm, 21 mm from the bleed's lower left corner)"]

@@ -15,11 +15,13 @@ from booklet.errors import BookletError
 from booklet.reflow import prepare
 from booklet.web import build_web
 
+from .checkers import html_validate, ibm_failures, vnu
 from .conftest import ROOT, missing_tool
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 INSTALL = "apt-get install chromium && .venv/bin/pip install -e '.[dev]'"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BEST_PRACTICE = "best-practice"  # axe's rules beyond WCAG's letter, unique landmark names among them
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -29,6 +31,12 @@ def sites(web_site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     folder = tmp_path_factory.mktemp("editions-web")
     built = {slug: build_web(ROOT, slug, folder / slug) for slug in ("eksempel-kommune", "region-eksempel")}
     return {"booklet": web_site, **built}
+
+
+@pytest.fixture(scope="session")
+def same_named_site(same_named_landmarks: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site whose quote columns share names (conftest.same_named_landmarks)."""
+    return build_web(same_named_landmarks, output=tmp_path_factory.mktemp("same-named-web") / "site")
 
 
 class Browser:
@@ -84,8 +92,10 @@ def nothing_leaves(request: pytest.FixtureRequest) -> Iterator[None]:
     if "browser" in request.fixturenames:
         browser = request.getfixturevalue("browser")
         assert browser.refused == [], f"requests that are not file: {browser.refused}"
-        sites = request.getfixturevalue("sites")
-        outside = [u for u in browser.loaded if not any(u.startswith(s.as_uri() + "/") for s in sites.values())]
+        sites = [*request.getfixturevalue("sites").values()]
+        if "same_named_site" in request.fixturenames:
+            sites.append(request.getfixturevalue("same_named_site"))
+        outside = [u for u in browser.loaded if not any(u.startswith(s.as_uri() + "/") for s in sites)]
         assert outside == [], f"files loaded from outside the site: {outside}"
 
 
@@ -117,7 +127,9 @@ def test_every_wish_has_its_anchor_and_contents_entry(web_site: Path):
     content = prepare(ROOT).content
     for wish in content.wishes:
         assert f'id="{wish.slug}"' in html
-        assert f'<a href="#{wish.slug}">{wish.number}. {wish.letter.title}</a>' in html
+        title = wish.letter.title  # begins in lower case: it continues «Vi har brug for, at …»
+        assert title[0].islower()
+        assert f'<a href="#{wish.slug}">{wish.number}. {title[0].upper()}{title[1:]}</a>' in html
 
 
 def test_same_input_same_bytes(web_site: Path, tmp_path: Path):
@@ -185,33 +197,47 @@ def boxes(page, selector: str) -> list[dict]:
     return [page.locator(selector).nth(i).bounding_box() for i in range(page.locator(selector).count())]
 
 
-def test_a_wish_is_a_conversation_side_by_side_when_wide(browser: Browser, sites: dict[str, Path]):
-    page = browser.open(sites["booklet"], 1280)
-    letter, reply = boxes(page, "#strategisk-retning > .side")
-    assert reply["x"] >= letter["x"] + letter["width"] and abs(reply["y"] - letter["y"]) < 1
-    quotes, text = boxes(page, "#strategisk-retning .letter > .quotes")[0], boxes(page, "#strategisk-retning .letter > .voice")[0]
-    assert quotes["x"] + quotes["width"] <= text["x"]  # the letter's quotes on its outer side
-    reply_quotes = boxes(page, "#strategisk-retning .reply > .quotes")[0]
-    assert reply_quotes["x"] >= reply["x"] + reply["width"] - reply_quotes["width"] - 1
-    page.close()
-
-
-def test_a_wish_stacks_on_a_phone_with_its_quotes_between(browser: Browser, sites: dict[str, Path]):
-    page = browser.open(sites["booklet"], 390)
-    letter, reply = boxes(page, "#strategisk-retning > .side")
-    assert reply["y"] >= letter["y"] + letter["height"]
-    sections = boxes(page, "#strategisk-retning .letter > .labelled")
-    quotes = boxes(page, "#strategisk-retning .letter > .quotes")[0]
-    assert sections[1]["y"] + sections[1]["height"] <= quotes["y"] < sections[2]["y"]
-    assert quotes["width"] > 300
-    page.close()
-
-
-def test_a_wish_keeps_the_parts_measure_on_a_tablet(browser: Browser, sites: dict[str, Path]):
-    # one column at 768 px: the wish starts at the same left edge as the chapters before it
-    page = browser.open(sites["booklet"], 768)
+@pytest.mark.parametrize("width", [390, 768, 1280, 1600])
+def test_a_wish_keeps_the_chapters_column_with_its_quotes_between_the_sections(
+        browser: Browser, sites: dict[str, Path], width: int):
+    # the reply follows the letter, and the wish's edges are the chapters' (the foreword's)
+    page = browser.open(sites["booklet"], width)
     chapter, wish = boxes(page, "#forord")[0], boxes(page, "#strategisk-retning")[0]
     assert abs(wish["x"] - chapter["x"]) < 1 and abs(wish["width"] - chapter["width"]) < 1
+    letter, reply = boxes(page, "#strategisk-retning > .side")
+    assert reply["y"] >= letter["y"] + letter["height"] and abs(reply["x"] - letter["x"]) < 1
+    for side in ("letter", "reply"):
+        sections = boxes(page, f"#strategisk-retning .{side} > .labelled")
+        quotes = boxes(page, f"#strategisk-retning .{side} > .quotes")[0]
+        assert sections[1]["y"] + sections[1]["height"] <= quotes["y"] < sections[2]["y"], side
+    page.close()
+
+
+# Characters on each line of the matched elements but their last (a paragraph's short last line).
+LINE_LENGTHS = """selector => [...document.querySelectorAll(selector)].flatMap(element => {
+  const lines = new Map(), range = document.createRange();
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode())
+    for (let i = 0; i < node.length; i++) {
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (box) { const top = Math.round(box.top); lines.set(top, (lines.get(top) || 0) + 1); }
+    }
+  return [...lines.values()].slice(0, -1);
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 1600])
+def test_reading_widths_at_desktop(browser: Browser, sites: dict[str, Path], width: int):
+    # the quotes read at 30-45 characters a line, the chapters and a wish's sections at a
+    # reader's measure, 45-75 (means over every line but a paragraph's last)
+    page = browser.open(sites["booklet"], width)
+    for selector, low, high in ((".quotes .quote p", 30, 45), ("main > .part:not(.wish) > p", 45, 75),
+                                (".wish .labelled li", 45, 75)):
+        lines = page.evaluate(LINE_LENGTHS, selector)
+        assert len(lines) > 50, selector
+        mean = sum(lines) / len(lines)
+        assert low <= mean <= high, (selector, round(mean, 1))
     page.close()
 
 
@@ -294,19 +320,60 @@ def test_anchor_lands_on_its_wish(browser: Browser, sites: dict[str, Path]):
     page.close()
 
 
-@pytest.mark.parametrize("width,scheme", [(390, "light"), (1280, "light"), (1280, "dark")])
-def test_axe_finds_no_wcag_violations(browser: Browser, sites: dict[str, Path], width: int, scheme: str):
+def axe_violations(page) -> list[tuple[str, list]]:
+    """axe-core's violations of WCAG 2.2 AA and of its best practices, on an open page."""
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
         missing_tool("axe-core (axe-playwright-python)", INSTALL)
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [*WCAG, BEST_PRACTICE]}})
+    assert results.response["passes"], "axe ran no rule"
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+
+
+@pytest.mark.parametrize("width,scheme", [(390, "light"), (1280, "light"), (1280, "dark")])
+def test_axe_finds_no_violations_best_practice_too(browser: Browser, sites: dict[str, Path], width: int,
+                                                    scheme: str):
     for name, site in sites.items():
         page = browser.open(site, width, scheme=scheme)
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
-        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+        violations = axe_violations(page)
         assert violations == [], f"{name} at {width} px ({scheme}): {violations}"
-        assert results.response["passes"], "axe ran no rule"
         page.close()
+
+
+@pytest.mark.parametrize("width,scheme", [(390, "dark"), (1280, "light")])
+def test_ibm_equal_access_finds_nothing(browser: Browser, sites: dict[str, Path], width: int, scheme: str):
+    for name, site in sites.items():
+        page = browser.open(site, width, scheme=scheme)
+        assert ibm_failures(page) == [], f"{name} at {width} px ({scheme})"
+        page.close()
+
+
+def test_both_engines_fail_a_page_whose_landmarks_share_a_name(browser: Browser, sites: dict[str, Path],
+                                                                same_named_site: Path):
+    page = browser.open(same_named_site, 1280)
+    assert "landmark-unique" in {rule for rule, _ in axe_violations(page)}
+    assert ("aria_complementary_label_unique", "VIOLATION") in {(rule, level) for rule, level, _ in ibm_failures(page)}
+    page.close()
+
+
+def test_html_validate_and_the_nu_html_checker_find_nothing(sites: dict[str, Path], tmp_path: Path):
+    pages = [site / "index.html" for site in sites.values()]
+    assert html_validate(pages, tmp_path / "html-validate.json") == []
+    stylesheets = sorted({css for site in sites.values() for css in site.glob("css/*.css")})
+    assert vnu([*pages, *stylesheets]) == []
+
+
+def test_html_validate_and_the_nu_html_checker_fail_a_page_made_to_break_them(same_named_site: Path,
+                                                                               tmp_path: Path):
+    found = html_validate([same_named_site / "index.html"], tmp_path / "html-validate.json")
+    assert found and all("unique-landmark" in message for message in found), found
+    broken = tmp_path / "index.html"  # two elements with one id, and an element where none may be
+    html = (same_named_site / "index.html").read_text(encoding="utf-8")
+    broken.write_text(html.replace('<main id="tekst"', '<p id="forord"></p><main id="tekst"')
+                      .replace("</head>", "<div></div></head>"), encoding="utf-8")
+    errors = vnu([broken])
+    assert any("Duplicate ID “forord”" in e for e in errors) and any("Stray end tag “head”" in e for e in errors), errors
 
 
 def test_editions_carry_their_name_logo_colours_and_wishes(browser: Browser, sites: dict[str, Path]):

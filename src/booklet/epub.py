@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .compose import SLUG
+from .compose import SLUG, Plan
 from .cover import cover_svg
 from .errors import BookletError
 from .files import check_targets, write_atomic
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 MIMETYPE = b"application/epub+zip"
 ROOT = "EPUB"  # the folder of the package in the container
 STYLESHEETS = ("3-style.css", "4-epub.css")  # from layouts/css/reflow/
-COVER = "images/cover.svg"  # the cover image (cover.py); the cover page itself is text
+COVER = "images/cover.svg"  # the cover image (cover.py), the first page in reading order
 MEDIA_TYPES = {".xhtml": "application/xhtml+xml", ".css": "text/css", ".woff2": "font/woff2",
                ".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".txt": "text/plain", ".md": "text/plain"}
@@ -53,24 +54,49 @@ def identifier(source: Source) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"https://{booklet.website}/{SLUG}/{edition}")
 
 
+def page_starts(plan: Plan) -> dict[str, list[int]]:
+    """Where the print edition's pages begin, by the anchor they begin at (reflow/parts.html's
+    pagebreaks): the front cover, each part's first page, a wish's reply (``slug-reply``), the
+    back cover; blank pages go with the page after them. A page a part flows onto (the
+    introduction's second) begins where only the print layout knows, and has no marker."""
+    starts: dict[str, list[int]] = {}
+    blanks: list[int] = []
+    for page in plan.sequence:
+        if page.kind == "blank":
+            blanks.append(page.number)
+            continue
+        key = {"letter": page.data.slug, "reply": f"{page.data.slug}-reply"}.get(page.kind, page.id) \
+            if page.data is not None else page.id
+        starts[key], blanks = [*blanks, page.number], []
+    return starts
+
+
+def page_list(docs: list[tuple[str, str]]) -> list[tuple[int, str]]:
+    """The page list: each page marker the documents hold, in page order, by its href."""
+    found = [(int(number), f"{path}#page-{number}") for path, markup in docs
+             for number in re.findall(r'epub:type="pagebreak"[^>]* id="page-(\d+)"', markup)]
+    return sorted(found)
+
+
 def documents(source: Source) -> list[tuple[str, str]]:
-    """The XHTML documents in reading order, by path in the package: cover, contents, one per
-    part of the text, back cover."""
+    """The XHTML documents in reading order, by path in the package: the cover image, the
+    title page, contents, one per part of the text, back cover."""
     sheets = [f"css/{name}" for name in ("1-fonts.css", "2-variables.css", *STYLESHEETS)]
-    common = {"stylesheets": sheets, "assets": "../"}
-    bodies = [(f"text/{number:02d}-{part.id}.xhtml", source.body([part], "../"))
+    common = {"stylesheets": sheets, "assets": "../", "print_pages": page_starts(source.plan)}
+    bodies = [(f"text/{number:02d}-{part.id}.xhtml", source.body([part], "../", common["print_pages"]))
               for number, part in enumerate(source.parts, start=1)]
     check_text(source, "".join(body for _, body in bodies))
     entries = [entry for path, body in bodies for entry in outline(body, path)]
-    docs = [("text/00-cover.xhtml", source.render("epub/cover.xhtml", **common))]
-    docs.append(("nav.xhtml", source.render("epub/nav.xhtml", outline=entries, stylesheets=sheets,
-                                            assets="")))
+    docs = [("text/00-cover.xhtml", source.render("epub/cover.xhtml", cover=COVER, **common)),
+            ("text/00-title.xhtml", source.render("epub/title.xhtml", **common))]
     for path, body in bodies:
         title = next((e.label for e in entries if e.file == path), source.content.booklet.title)
         docs.append((path, source.render("epub/part.xhtml", body=body, title=title, **common)))
     back = f"text/{len(bodies) + 1:02d}-back-cover.xhtml"
     docs.append((back, source.render("epub/back-cover.xhtml", **common)))
-    return docs
+    nav = source.render("epub/nav.xhtml", outline=entries, page_list=page_list(docs), stylesheets=sheets,
+                        assets="")
+    return [*docs[:2], ("nav.xhtml", nav), *docs[2:]]
 
 
 def book(source: Source) -> dict[str, bytes]:

@@ -192,6 +192,11 @@ def _checksum(data: bytes | bytearray) -> int:
 
 def pdf_bytes(document: Document, variant: str, intent: dict[str, str], seed: bytes,
               cache: Path | None = None, marks: str = "none") -> bytes:
+    if variant == "print":
+        # on paper a link does nothing, and PDF/X wants no annotation in the printed area: the
+        # print PDF has none (the screen PDF keeps its links); WeasyPrint makes one of each link
+        for page in document.pages:
+            page.links.clear()
     try:
         with weasyprint_warnings_fail():
             return document.write_pdf(

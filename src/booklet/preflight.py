@@ -123,7 +123,8 @@ def preflight(data: bytes, variant: str, families: set[str] | None = None,
     checks.append(_check_fonts(fonts, families))
     if variant == "print":
         checks += [_check_output_intent(reader), _check_pdfx_version(reader), _check_colour(reader, scans),
-                   _check_images(scans), _check_safety_zone(data, reader), _check_marks(reader, scans, marks)]
+                   _check_images(scans), _check_safety_zone(data, reader), _check_marks(reader, scans, marks),
+                   _check_annotations(reader)]
     else:
         checks.append(_check_accessible(reader))
     return Report(variant, len(reader.pages), checks, fonts)
@@ -220,6 +221,30 @@ def _check_boxes(reader: PdfReader, variant: str) -> Check:
         slugs |= {round((m - b) / MM, 1) for b, m in zip(bleedbox[2:], media[2:], strict=True)}
     if len(slugs) == 1 and slugs != {0}:
         check.summary = check.summary.replace(", on", f", {slugs.pop():g} mm slug, on")
+    return check
+
+
+# Annotations PDF/X lets stand in the printed area: the printer's own, none of a reader's.
+PRINTERS_ANNOTATIONS = {"/PrinterMark", "/TrapNet"}
+
+
+def _check_annotations(reader: PdfReader) -> Check:
+    """No annotation (a link, a note) within the BleedBox, the area that is printed: on paper
+    a link does nothing, and a RIP may print or refuse it (links belong in the screen PDF)."""
+    check = Check("annotations", "none in the printed area (the BleedBox)")
+    for number, page in enumerate(reader.pages, start=1):
+        bleed = _box(page.bleedbox)
+        annotations = page.get("/Annots")
+        for annotation in annotations.get_object() if annotations is not None else []:
+            annotation = _dict(annotation)
+            subtype = str(annotation.get("/Subtype", "/?"))
+            if subtype in PRINTERS_ANNOTATIONS or "/Rect" not in annotation:
+                continue
+            x0, y0, x1, y1 = _box(annotation["/Rect"])
+            if x0 < bleed[2] and x1 > bleed[0] and y0 < bleed[3] and y1 > bleed[1]:
+                where = f"{(x0 - bleed[0]) / MM:.0f} mm, {(y0 - bleed[1]) / MM:.0f} mm"
+                check.details.append(Finding(number, f"a {subtype[1:]} annotation in the printed area "
+                                                     f"(at {where} from the bleed's lower left corner)"))
     return check
 
 

@@ -28,6 +28,7 @@ from .load import Project, Unreadable, read_bounded
 from .validate import Content, load_content
 
 XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"  # epub:type, on the e-book's page markers
 # Page kinds of the plan that are parts of the running text (covers and blanks are not;
 # a wish's letter and reply are one part, a conversation).
 PART_KINDS = ("guide", "foreword", "edition_foreword", "introduction", "letter", "organisation", "about",
@@ -90,9 +91,11 @@ class Source:
             nav=self.content.booklet.labels.navigation, date=self.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
             **values)
 
-    def body(self, parts: list[Part], assets: str = "") -> Markup:
-        """The markup of ``parts``; ``assets`` is the way from the document to images/."""
-        return Markup(self.render("reflow/body.html", parts=parts, assets=assets))
+    def body(self, parts: list[Part], assets: str = "",
+             print_pages: dict[str, list[int]] | None = None) -> Markup:
+        """The markup of ``parts``; ``assets`` is the way from the document to images/;
+        ``print_pages``, the e-book's markers of the print edition's pages (epub.page_starts)."""
+        return Markup(self.render("reflow/body.html", parts=parts, assets=assets, print_pages=print_pages))
 
 
 def prepare(root: Path | str, edition: str | None = None) -> Source:
@@ -121,7 +124,7 @@ def reading_order(plan: Plan) -> list[Part]:
 def parse(markup: str) -> ET.Element:
     """XHTML markup (a fragment) as a tree; it must be well-formed, as an e-book needs."""
     try:
-        return ET.fromstring(f'<div xmlns="{XHTML}">{markup}</div>')
+        return ET.fromstring(f'<div xmlns="{XHTML}" xmlns:epub="{OPS}">{markup}</div>')
     except ET.ParseError as exc:  # a template's fault, not the content's: autoescape covers that
         raise BookletError(f"the composed markup is not well-formed XHTML: {exc}") from exc
 

@@ -34,12 +34,21 @@ class ReplyLabels(Record):
     expectations = Text("Label over the bullets on what the chef expects in return.")
 
 
+class QuoteLabels(Record):
+    """What a screen reader calls a side's column of interview quotes: a landmark, named
+    uniquely on the page; ``{number}`` stands for the wish's number."""
+
+    letter = Text("The leaders' quotes, «Citater fra lederne, ønske {number}».", pattern=r".*\{number\}.*")
+    reply = Text("The chef's quotes, «Citater fra chefen, ønske {number}».", pattern=r".*\{number\}.*")
+
+
 class NavigationLabels(Record):
     """Words of the web page's and the e-book's navigation and metadata, not of the booklet's text."""
 
     contents = Text("Heading of the table of contents, «Indhold».")
     skip = Text("The web page's link past the cover and contents to the text, «Gå til teksten».")
-    quotes = Text("What a screen reader calls a side's column of interview quotes, «Citater».")
+    quotes = Nested("The names of a wish's two quote columns.", QuoteLabels)
+    pages = Text("Name of the e-book's list of the print edition's pages (its page-list), «Sider».")
     summary = Text("The e-book's accessibility summary (schema:accessibilitySummary): how it can be read.")
 
 
