@@ -67,7 +67,7 @@ def test_the_print_shops_profile_is_the_one_composed(project: Path):
     loaded = Project.at(project)
     content = check(project)
     html = compose(loaded, content, plan_pages(content), "print", resolve_icc(loaded, SWOP), DATE)
-    assert f"@color-profile device-cmyk {{ src: url("{SWOP.as_uri()}");" in html
+    assert f'@color-profile device-cmyk {{ src: url("{SWOP.as_uri()}");' in html
     assert "FOGRA39" not in html
     fogra = css_colours(loaded, "screen", resolve_icc(loaded, None), None)
     swop = css_colours(loaded, "screen", resolve_icc(loaded, SWOP), None)
