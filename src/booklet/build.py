@@ -437,7 +437,7 @@ class FitCache:
                                                                                 "organisation") else b""
         carries = colophon if page.id == self.job.plan.colophon else None  # the colophon at its foot
         what = (f"{page.kind} {page.side} {page.span} {content.booklet.labels!r} {parts.get(page.kind)!r} "
-                f"{carries!r}")
+                f"{carries!r} {self.job.plan.sheet}")
         text = f"{self.base} {what}"
         return hashlib.sha256(text.encode() + logo).hexdigest()
 

@@ -102,6 +102,7 @@ class Plan:
     notes: list[str] = field(default_factory=list)  # how the plan departs from the default
     handout: Any = None  # the wish, when the plan is a single-wish handout
     colophon: str = "kolofon"  # the page that carries the colophon (at its foot, or as its own page)
+    sheet: str = "a5"  # what a handout is printed on (LAYOUTS): its pages are set for it
 
     def add(self, id: str, kind: str, label: str, *, span: int = 1, group: str = "", data: Any = None,
             fitted: bool = True) -> None:
@@ -185,10 +186,12 @@ def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
     return plan
 
 
-def plan_handout(wish: Any) -> Plan:
+def plan_handout(wish: Any, layout: str = "a5") -> Plan:
     """A single wish as a handout: its letter and reply, after a lead-in page that is dropped
-    after layout, so the letter is a left page with the booklet's mirrored margins."""
-    plan = Plan(handout=wish)
+    after layout, so the letter is a left page with the booklet's mirrored margins. On the A4
+    sheet the pages are set for the sheet (``sheet``): printed at 100 %, their bands stop inside
+    an office printer's margin instead of bleeding."""
+    plan = Plan(handout=wish, sheet=layout)
     plan.add("lead-in", "blank", "lead-in page", fitted=False)
     spread = f"wish-{wish.slug}"
     where = f"wish {wish.number} ({wish.slug})"
