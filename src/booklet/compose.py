@@ -330,7 +330,7 @@ def compose(
     faces = font_faces(edition)
     properties = {"logo-width": f"{LOGO_WIDTH_MM}mm"}
     if faces:  # the edition's family stands for Booklet Sans everywhere: text, headings, titles
-        properties["sans"] = properties["display"] = Markup(f'"{EDITION_SANS}"')  # our constant: safe in <style>
+        properties["sans"] = properties["display"] = Markup(f'"{EDITION_SANS}"')  # ours: safe in <style>
 
     template = environment(project).get_template("booklet.html")
     return template.render(
