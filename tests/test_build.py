@@ -59,8 +59,9 @@ def test_page_plan_and_spreads(print_pdf: Path):
     assert len(texts) == 20 and len(texts) % 4 == 0
     content = check(ROOT)
     assert " ".join(texts[0].split()).startswith(content.booklet.title)
-    assert texts[1].count("Sådan er") == 2  # inside front cover: the two boxes
-    assert texts[2].lstrip().startswith("Forord")
+    assert texts[1].lstrip().startswith("Forord")  # the inside front cover
+    assert "Same same, but different!" in texts[2] and "Sådan er hæftet bygget op" in texts[4]  # the guide
+    assert "Sådan er projektet gennemført" in texts[17]  # with the publisher
     for index, wish in enumerate(content.wishes):
         letter, reply = 6 + 2 * index, 7 + 2 * index  # 1-based page numbers
         assert letter % 2 == 0
