@@ -91,10 +91,13 @@ def cover_svg(source: Source) -> bytes:
     paths: list[tuple[str, str]] = []  # (colour, path data)
     rules: list[tuple[float, float, float]] = []  # (x, y, width) of the rule over the subtitle
     y = 30.0  # the top padding (mm)
-    voices = [(colours["leader-band"], colours["accent"], False), (colours["chef-band"], colours["on-cover"], True)]
-    for (ink, ornament, right), line in zip(voices, booklet.title.replace("! ", "!\n").split("\n"), strict=False):
+    voices = [(colours["leader-band"], colours["accent"], False),  # (ink, quotation mark, flush right)
+              (colours["chef-band"], colours["on-cover"], True)]
+    lines = booklet.title.replace("! ", "!\n").split("\n")
+    for (ink, ornament, right), line in zip(voices, lines, strict=False):
         x = WIDTH - MARGIN - serif.width(line) if right else MARGIN
-        paths.append((ornament, mark.outline("\u201d", WIDTH - MARGIN - mark.width("\u201d") if right else MARGIN,
+        quote = "\u201d"
+        paths.append((ornament, mark.outline(quote, WIDTH - MARGIN - mark.width(quote) if right else MARGIN,
                                              y + 30 * PT)))
         y += 12 + 44 * PT
         paths.append((ink, serif.outline(line, x, y - 12 * PT)))
