@@ -114,6 +114,7 @@ def test_running_text_at_a_readers_measure(booklets, name: str):
     pdf, _wishes, plan = booklets[name]
     lines = full_lines(pdf)
     chapters = [n for p in plan.sequence if p.kind in CHAPTERS for n in range(p.number, p.number + p.span)]
+    chapters = [n for n in chapters if len(lines[n]) >= 3]  # a page of one short paragraph has no measure
     assert len(chapters) >= 5
     for page in chapters:
         assert 45 <= measure(lines[page]) <= 75, f"page {page}: median full line {measure(lines[page])}"
