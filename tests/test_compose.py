@@ -86,3 +86,43 @@ def test_a_wish_side_sets_its_closing_section_under_the_band():
         main, under = side.split('<div class="under">', 1)
         assert main.count('<section class="labelled') == 2 and "closing" not in main, page.id
         assert under.count('<section class="labelled closing') == 1, page.id
+
+
+def test_plan_puts_the_guide_before_the_wishes_and_fills_an_edition_with_notes():
+    from booklet.build import prepare
+
+    kinds = [p.kind for p in plan_pages(check(ROOT)).sequence]
+    assert kinds[:5] == ["cover", "foreword", "introduction", "introduction", "introduction"]
+    assert kinds[-3:] == ["about", "offers", "back_cover"] and "blank" not in kinds
+    region = prepare(ROOT, edition="region-eksempel").plan
+    assert [p.kind for p in region.sequence][-4:] == ["offers", "notes", "notes", "back_cover"]
+    assert region.colophon == region.sequence[-2].id  # the colophon closes the last notes page
+    kommune = prepare(ROOT, edition="eksempel-kommune").plan
+    assert kommune.pages["kolofon"].number == 2 and kommune.pages["introduktion"].number == 5
+    assert kommune.pages["wish-strategisk-retning-letter"].number == 8
+
+
+def test_the_guide_counts_the_editions_wishes():
+    from booklet.compose import guide_count
+
+    content = check(ROOT)
+    text = content.introduction.boxes[0].blocks[0].value
+    assert guide_count(text, content, 6) == text  # the booklet's own words
+    assert guide_count(text, content, 3) == text.replace("de seks tydeligste", "de tre tydeligste")
+    assert "Hæftet gennemgår ét af de tydeligste ønsker, lederne" in guide_count(text, content, 1)
+
+
+def test_a_colophons_isbn_is_checked(project: Path):
+    import pytest
+
+    from booklet.errors import BookletError
+
+    path = project / "source" / "booklet.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + 'colophon:\n  isbn: "978-87-7000-000-1"\n'
+                    '  printer: "Eksempel Tryk A/S"\n', encoding="utf-8")
+    with pytest.raises(BookletError, match=r"booklet.yaml:\d+: 'isbn' is not an ISBN: its check digit"):
+        check(project)
+    path.write_text(path.read_text(encoding="utf-8").replace("978-87-7000-000-1", "978-87-7000-000-0"),
+                    encoding="utf-8")
+    assert check(project).booklet.colophon.isbn == "978-87-7000-000-0"
+    assert "Tryk: Eksempel Tryk A/S" in composed(project) and "ISBN 978-87-7000-000-0" in composed(project)

@@ -109,7 +109,7 @@ def test_editions_carry_their_name_logo_and_wishes(edition_epubs: dict[str, Path
     assert wishes == ["strategisk-retning", "sparring", "samarbejde"]
     assert not any('id="forord"' in doc for doc in region.values())
     spine = re.findall(r'<itemref idref="([^"]+)"/>', package(edition_epubs["region-eksempel"]))
-    # cover, title page, contents; guide, own foreword, introduction; 3 wishes; about, offers; back cover
+    # cover, title page, contents; own foreword, introduction, guide; 3 wishes; about, offers; back cover
     assert len(spine) == 3 + 3 + 3 + 2 + 1
 
 

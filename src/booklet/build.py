@@ -356,15 +356,19 @@ class FitCache:
         edition's own text (a spread's two sides share a level, so a side's key covers both)."""
         content, edition = self.job.content, self.job.edition
         own = edition.data if edition else None
+        wishes = len(edition.wishes if edition else content.wishes)  # the guide counts them
+        colophon = (content.booklet.colophon, own and (own.colophon, own.name, own.cover_line))
         parts = {
-            "letter": page.data, "reply": page.data, "guide": content.introduction.boxes,
-            "foreword": content.foreword, "introduction": content.introduction,
+            "letter": page.data, "reply": page.data, "colophon": colophon,
+            "foreword": content.foreword, "introduction": (content.introduction, page.data, wishes),
             "edition_foreword": own and own.foreword, "organisation": own and own.about,
             "about": content.back_matter.about, "offers": content.back_matter.offers,
         }
         logo = own.logo.path.read_bytes() if own and own.logo and page.kind in ("edition_foreword",
                                                                                 "organisation") else b""
-        what = f"{page.kind} {page.side} {page.span} {content.booklet.labels!r} {parts.get(page.kind)!r}"
+        carries = colophon if page.id == self.job.plan.colophon else None  # the colophon at its foot
+        what = (f"{page.kind} {page.side} {page.span} {content.booklet.labels!r} {parts.get(page.kind)!r} "
+                f"{carries!r} {self.job.plan.sheet}")
         text = f"{self.base} {what} {content.hyphenation.key()}"
         return hashlib.sha256(text.encode() + logo).hexdigest()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -112,6 +113,8 @@ class Plan:
     total: int = 0
     notes: list[str] = field(default_factory=list)  # how the plan departs from the default
     handout: Any = None  # the wish, when the plan is a single-wish handout
+    colophon: str = "kolofon"  # the page that carries the colophon (at its foot, or as its own page)
+    sheet: str = "a5"  # what a handout is printed on (LAYOUTS): its pages are set for it
 
     def add(self, id: str, kind: str, label: str, *, span: int = 1, group: str = "", data: Any = None,
             fitted: bool = True) -> None:
@@ -142,13 +145,21 @@ class Plan:
         return next((p for p in self.pages.values() if p.number <= number < p.number + p.span), None)
 
 
-def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
-    """The brief's page plan: 1 cover, 2 the guide, 3 foreword, 4-5 introduction, the wish
-    spreads (letters on even pages), back matter, the back cover last on a multiple of 4.
+INTRODUCTION_PAGES = 3  # the introduction's pages; the last closes with the guide, facing no wish
 
-    An edition's own foreword and page make the plan grow; when the front matter would put
-    the introduction on an odd page, the guide (the one page that can go anywhere) moves to
-    the back matter; blank pages before the back cover round the count up to a multiple of 4.
+
+def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
+    """The page plan: 1 cover, 2 foreword, 3-5 the introduction (opening on a right-hand page,
+    its last page closing with the guide «Sådan er hæftet bygget op», so the guide stands after
+    the foreword and right before the wishes), the wish spreads (letters on even pages), the
+    back matter (about the publisher, the offers), the back cover last on a multiple of 4. The
+    colophon stands at the foot of the page before the back cover.
+
+    An edition's own foreword comes before the publisher's (precede) or in its place (replace);
+    its own page opens the back matter. Two forewords would put the introduction on a left-hand
+    page: the colophon then takes the inside front cover as a page of its own. What the plan
+    still lacks of a multiple of 4 becomes «Noter» pages before the back cover, for the meeting
+    the booklet is handed out at: never a blank page inside the booklet.
     """
     plan = Plan()
     plan.add("forside", "cover", "front cover", fitted=False)
@@ -157,36 +168,42 @@ def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
     if own is not None:
         mine = ("forord-udgave", "edition_foreword")  # ids free of the slug: editions share the rest
         forewords = [mine] if own.placement == "replace" else [mine, *forewords]
-    front = [("om-haeftet", "guide"), *forewords]
-    back = [("om-udgave", "organisation")] if edition and edition.data.about else []
-    if len(front) % 2:  # the introduction must open a spread
-        front.pop(0)
-        back.append(("om-haeftet", "guide"))
-        plan.notes.append("the guide «Sådan er hæftet bygget op» moves to the back matter")
-    for id, kind in front:
+    if len(forewords) % 2 == 0:  # the introduction opens on a right-hand page
+        plan.add("kolofon", "colophon", LABELS["colophon"])
+        plan.notes.append("the colophon takes the inside front cover, so that the introduction opens on a "
+                          "right-hand page")
+    for id, kind in forewords:
         plan.add(id, kind, LABELS[kind])
-    plan.add("introduktion", "introduction", LABELS["introduction"], span=2)
+    for part in range(1, INTRODUCTION_PAGES + 1):
+        plan.add("introduktion" if part == 1 else f"introduktion-{part}", "introduction",
+                 f"{LABELS['introduction']}, page {part} of {INTRODUCTION_PAGES}"
+                 + (" with the guide" if part == INTRODUCTION_PAGES else ""), group="introduktion", data=part)
     for wish in (edition.wishes if edition else content.wishes):
         spread = f"wish-{wish.slug}"
         where = f"wish {wish.number} ({wish.slug})"
         plan.add(f"{spread}-letter", "letter", f"{where}, letter", group=spread, data=wish)
         plan.add(f"{spread}-reply", "reply", f"{where}, reply", group=spread, data=wish)
+    back = [("om-udgave", "organisation")] if edition and edition.data.about else []
     for id, kind in [*back, ("om-vaeksthus", "about"), ("andre-tilbud", "offers")]:
         plan.add(id, kind, LABELS[kind])
-    blanks = -(plan.total + 1) % 4
-    for _ in range(blanks):
-        plan.blank()
-    if blanks:
-        plan.notes.append(f"{blanks} blank page(s) before the back cover make {plan.total + 1} pages, "
+    notes = -(plan.total + 1) % 4
+    for _ in range(notes):
+        plan.add(f"noter-{plan.total + 1}", "notes", f"notes page {plan.total + 1}")
+    if notes:
+        plan.notes.append(f"{notes} «Noter» page(s) before the back cover make {plan.total + 1} pages, "
                           "a multiple of 4")
+    if "kolofon" not in plan.pages:
+        plan.colophon = plan.sequence[-1].id
     plan.add("bagside", "back_cover", "back cover", fitted=False)
     return plan
 
 
-def plan_handout(wish: Any) -> Plan:
+def plan_handout(wish: Any, layout: str = "a5") -> Plan:
     """A single wish as a handout: its letter and reply, after a lead-in page that is dropped
-    after layout, so the letter is a left page with the booklet's mirrored margins."""
-    plan = Plan(handout=wish)
+    after layout, so the letter is a left page with the booklet's mirrored margins. On the A4
+    sheet the pages are set for the sheet (``sheet``): printed at 100 %, their bands stop inside
+    an office printer's margin instead of bleeding."""
+    plan = Plan(handout=wish, sheet=layout)
     plan.add("lead-in", "blank", "lead-in page", fitted=False)
     spread = f"wish-{wish.slug}"
     where = f"wish {wish.number} ({wish.slug})"
@@ -196,7 +213,7 @@ def plan_handout(wish: Any) -> Plan:
 
 
 LABELS = {
-    "guide": "the guide (how the booklet is built)",
+    "colophon": "the colophon (inside front cover)",
     "foreword": "foreword",
     "edition_foreword": "the edition's foreword",
     "introduction": "introduction",
@@ -204,6 +221,24 @@ LABELS = {
     "about": "about the publisher",
     "offers": "other offers",
 }
+
+
+def guide_count(text: str, content: Content, wishes: int) -> str:
+    """The guide's words that count the wishes, for an edition of ``wishes``: the booklet's
+    count word (the seed's «seks») becomes the edition's («de tre tydeligste ønsker»); one
+    wish has its own words. The booklet's own text is returned as it is."""
+    numbers = content.booklet.labels.pages.numbers
+    total = len(content.wishes)
+    if wishes == total:
+        return text
+    phrase = f"de {numbers[total - 1]} "
+    if phrase not in text:
+        raise BookletError(f"source/introduction.yaml: the guide «{content.introduction.boxes[0].title}» no "
+                           f"longer counts the wishes as «{phrase.strip()} …»: an edition of {wishes} "
+                           "cannot say how many it holds")
+    if wishes == 1:  # from the count word to the word it counts: «de seks tydeligste ønsker»
+        return re.sub(rf"{phrase}[^.,:;]*?ønsker", content.booklet.labels.pages.one_wish, text, count=1)
+    return text.replace(phrase, f"de {numbers[wishes - 1]} ", 1)
 
 
 def environment(project: Project) -> jinja2.Environment:
@@ -224,6 +259,8 @@ def _environment(templates: Path) -> jinja2.Environment:
     env.filters["typeset"] = _typeset
     env.filters["balance"] = balance
     env.filters["css_url"] = lambda url: Markup(css_url(url))  # escaped for CSS: safe in <style>
+    env.filters["guide_count"] = guide_count
+    env.globals["INTRODUCTION_PAGES"] = INTRODUCTION_PAGES
     return env
 
 
@@ -312,8 +349,8 @@ def compose(
     logo = logo_for(project, edition, variant, icc)
     faces = font_faces(edition)
     properties = {"logo-width": f"{LOGO_WIDTH_MM}mm"}
-    if faces:
-        properties["display"] = Markup(f'"{EDITION_SANS}"')  # our constant: safe unescaped in <style>
+    if faces:  # the edition's family stands for Booklet Sans everywhere: text, headings, titles
+        properties["sans"] = properties["display"] = Markup(f'"{EDITION_SANS}"')  # ours: safe in <style>
 
     template = environment(project).get_template("booklet.html")
     return template.render(

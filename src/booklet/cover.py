@@ -79,23 +79,35 @@ def wrap(words: list[str], type_: Type, measure: float) -> list[str]:
 
 
 def cover_svg(source: Source) -> bytes:
-    """The cover as an SVG image, sized as the A5 page in mm."""
+    """The cover as an SVG image, sized as the A5 page in mm: the two voices as the printed
+    cover sets them (the leaders' line flush left, the chef's answering flush right, each under
+    its quotation mark), the subtitle broken by sense under a rule, the logo in the foot."""
     fonts = web_fonts(source)
     colours = screen_schemes(source)["light"]
     booklet = source.content.booklet
-    serif = Type(face(fonts, "Booklet Serif", "600", "italic"), 34)
-    subtitle = Type(face(fonts, "Booklet Sans", "600"), 15)
+    serif = Type(face(fonts, "Booklet Serif", "600", "italic"), 40)
+    mark = Type(face(fonts, "Booklet Serif", "600", "italic"), 44)
+    subtitle = Type(face(fonts, "Booklet Sans", "600"), 14)
     paths: list[tuple[str, str]] = []  # (colour, path data)
-    y = 22 + 2.2 + 9  # top padding, the accent bar, its margin (mm)
-    logo = _logo(source, y)
-    if logo is not None:
-        y += logo[1]
-    for line in booklet.title.replace("! ", "!\n").split("\n"):
-        y += 38 * PT
-        paths.append((colours["on-cover"], serif.outline(line, MARGIN, y - 10 * PT)))
-    y += 8 - 4 * PT
-    for line in wrap(booklet.subtitle.split(), subtitle, 95):
-        y += 19 * PT
+    rules: list[tuple[float, float, float]] = []  # (x, y, width) of the rule over the subtitle
+    y = 30.0  # the top padding (mm)
+    voices = [(colours["leader-band"], colours["accent"], False),  # (ink, quotation mark, flush right)
+              (colours["chef-band"], colours["on-cover"], True)]
+    lines = booklet.title.replace("! ", "!\n").split("\n")
+    for (ink, ornament, right), line in zip(voices, lines, strict=False):
+        x = WIDTH - MARGIN - serif.width(line) if right else MARGIN
+        quote = "\u201d"
+        paths.append((ornament, mark.outline(quote, WIDTH - MARGIN - mark.width(quote) if right else MARGIN,
+                                             y + 30 * PT)))
+        y += 12 + 44 * PT
+        paths.append((ink, serif.outline(line, x, y - 12 * PT)))
+        y += 8
+    y += 16 - 8
+    rules.append((MARGIN, y, 86))
+    y += 4
+    head, joint, tail = booklet.subtitle.partition(" om ")
+    for line in [head, f"om {tail}"] if joint else wrap(booklet.subtitle.split(), subtitle, 86):
+        y += 18 * PT
         paths.append((colours["on-cover"], subtitle.outline(line, MARGIN, y - 4 * PT)))
     foot = [(Type(face(fonts, "Booklet Sans", "400"), 10), booklet.website),
             (Type(face(fonts, "Booklet Sans", "700"), 11), booklet.publisher)]
@@ -107,8 +119,11 @@ def cover_svg(source: Source) -> bytes:
         for line in reversed(wrap(text.split(), type_, WIDTH - 2 * MARGIN)):
             paths.append((colours["on-cover"], type_.outline(line, MARGIN, y)))
             y -= 14 * PT
+    logo = _logo(source, 0)
+    if logo is not None:  # above the foot's lines, as in the printed cover
+        logo = _logo(source, y - logo[1])
     return source.render("epub/cover.svg", width=WIDTH, height=HEIGHT, colours=colours, paths=paths,
-                         margin=MARGIN, tile=logo[0] if logo else None).encode()
+                         rules=rules, margin=MARGIN, tile=logo[0] if logo else None).encode()
 
 
 def _logo(source: Source, top: float) -> tuple[Markup, float] | None:

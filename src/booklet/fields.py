@@ -160,6 +160,22 @@ class Text(Field):
         return value
 
 
+class Isbn(Text):
+    """An ISBN-13 (hyphens or spaces between its groups allowed) whose check digit is right."""
+
+    def __init__(self, doc: str, *, optional: bool = False):
+        super().__init__(doc, pattern=r"97[89][- ]?(\d[- ]?){9}\d", optional=optional, maximum=40)
+
+    def convert(self, node: yaml.Node, ctx: Context) -> Any:
+        value = super().convert(node, ctx)
+        if value is INVALID:
+            return value
+        digits = [int(d) for d in value if d.isdigit()]
+        if sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits)) % 10:
+            return ctx.error(node, f"'{self.name}' is not an ISBN: its check digit is wrong ({shown(value)})")
+        return value
+
+
 class Integer(Field):
     """A whole number within bounds."""
 

@@ -19,7 +19,7 @@ from typing import Any
 from markupsafe import Markup
 
 from . import limits
-from .compose import Plan, build_date, css_colours, environment, plan_pages, resolve_icc
+from .compose import INTRODUCTION_PAGES, Plan, build_date, css_colours, environment, plan_pages, resolve_icc
 from .editions import EDITION_SANS, EditionSpec, font_faces, font_files, load_edition
 from .errors import BookletError, Problems, printable
 from .files import published_name, write_cache
@@ -116,9 +116,20 @@ def prepare(root: Path | str, edition: str | None = None) -> Source:
 
 
 def reading_order(plan: Plan) -> list[Part]:
-    """The plan's text pages in order, a wish's two pages as one part named by its slug."""
-    return [Part(page.data.slug, "wish", page.data) if page.kind == "letter" else Part(page.id, page.kind)
-            for page in plan.sequence if page.kind in PART_KINDS]
+    """The plan's text pages in order, a wish's two pages as one part named by its slug, the
+    introduction's pages as one part, followed by the guide that closes its last page."""
+    parts = []
+    for page in plan.sequence:
+        if page.kind == "letter":
+            parts.append(Part(page.data.slug, "wish", page.data))
+        elif page.kind == "introduction":
+            if page.data == 1:
+                parts.append(Part(page.id, page.kind))
+            if page.data == INTRODUCTION_PAGES:
+                parts.append(Part("om-haeftet", "guide"))
+        elif page.kind in PART_KINDS:
+            parts.append(Part(page.id, page.kind))
+    return parts
 
 
 def parse(markup: str) -> ET.Element:

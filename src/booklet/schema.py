@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import limits
-from .fields import AssetPath, Cmyk, Integer, ListOf, MapOf, Nested, OneOf, Record, Srgb, Text, WishKey
+from .fields import AssetPath, Cmyk, Integer, Isbn, ListOf, MapOf, Nested, OneOf, Record, Srgb, Text, WishKey
 
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
 
@@ -52,10 +52,33 @@ class NavigationLabels(Record):
     summary = Text("The e-book's accessibility summary (schema:accessibilitySummary): how it can be read.")
 
 
+class PageLabels(Record):
+    """Words of the pages around the wishes that the booklet's text does not hold."""
+
+    notes = Text("Heading of a page left for the reader's notes, «Noter» (only where an edition's plan "
+                 "has room to fill).")
+    isbn = Text("What the colophon calls the ISBN, «ISBN».")
+    printer = Text("What the colophon calls the print shop, «Tryk».")
+    numbers = ListOf("The count words from one to nine («ét», «to», … «ni»): the guide names the wishes "
+                     "an edition holds with them.", Text("A count word."), minimum=9, maximum=9)
+    one_wish = Text("The guide's words for an edition of one wish, in place of «de seks tydeligste "
+                    "ønsker», e.g. «ét af de tydeligste ønsker».")
+
+
 class Labels(Record):
     letter = Nested("Labels of the leaders' letter page.", LetterLabels)
     reply = Nested("Labels of the chef's reply page.", ReplyLabels)
     navigation = Nested("Labels of the web page's and the e-book's navigation.", NavigationLabels)
+    pages = Nested("Labels of the pages around the wishes: notes, colophon, the guide's count.", PageLabels)
+
+
+class Colophon(Record):
+    """What the colophon prints beyond the title, publisher, year and website (all optional)."""
+
+    isbn = Isbn("The printed booklet's ISBN-13, e.g. 978-87-00-00000-0; its check digit is checked.",
+                optional=True).labelled("ISBN")
+    printer = Text("The print shop's name, e.g. «Eksempel Tryk A/S».", optional=True,
+                   maximum=200).labelled("Trykkeri")
 
 
 class Booklet(Record):
@@ -68,6 +91,7 @@ class Booklet(Record):
     year = Integer("Year of first publication.", minimum=1900, maximum=2100)
     website = Text("The publisher's website, without scheme.", pattern=r"[a-z0-9.-]+\.[a-z]{2,}")
     back_cover = Nested("The back cover's blurb.", BackCover)
+    colophon = Nested("The colophon's optional ISBN and print shop.", Colophon, optional=True)
     labels = Nested("Section labels of a wish spread, written once for all wishes.", Labels)
 
 
@@ -249,8 +273,9 @@ FONT = (".ttf", ".otf")
 
 
 class TypeFamily(Record):
-    """An edition's own type family for headings and titles. The running text keeps the
-    booklet's: every page's fit was found for it, and a wider family would not fit."""
+    """An edition's own sans family. It stands for Booklet Sans on every page (two near-identical
+    sans faces side by side read as a mistake), so it needs the faces running text uses; every
+    page is fitted again in it."""
 
     name = Text("The family's name.").labelled("Skriftens navn")
     regular = AssetPath("Regular face: a file in the edition's folder, or fonts/<file>.", suffixes=FONT,
@@ -281,9 +306,12 @@ class Edition(Record):
                       optional=True).labelled("Linje på omslaget")
     foreword = Nested("The organisation's own foreword.", EditionForeword,
                       optional=True).labelled("Eget forord")
-    about = Nested("A page about the organisation, placed in the back matter.", OrganisationPage,
+    about = Nested("A page about the organisation, the first of the back matter.", OrganisationPage,
                    optional=True).labelled("Egen side")
-    type_family = Nested("A type family for headings and titles, from the edition's folder or fonts/.",
-                         TypeFamily, optional=True).labelled("Egen skrift til overskrifter")
+    type_family = Nested("The organisation's own sans family, from the edition's folder or fonts/: it "
+                         "replaces Booklet Sans everywhere (running text, headings, titles); the quotes "
+                         "keep Booklet Serif.", TypeFamily, optional=True).labelled("Egen skrift")
+    colophon = Nested("The edition's own ISBN and print shop for the colophon (default: the booklet's).",
+                      Colophon, optional=True).labelled("Kolofon")
     wishes = ListOf("Which wishes to include and in what order (numbers or slugs); default all.",
                     WishKey("A wish."), optional=True).labelled("Ønsker og rækkefølge")
