@@ -174,7 +174,8 @@ def grid_overflow(document: Document, page: PlannedPage) -> float:
     found: dict[str, boxes.Box] = {}
     quotes = []
     for box in document.pages[page.number - 1]._page_box.descendants():
-        if isinstance(box, boxes.BlockBox) and box.element is not None:
+        # .columns is an inline block, the rest blocks
+        if isinstance(box, boxes.BlockBox | boxes.InlineBlockBox) and box.element is not None:
             classes = (box.element.get("class") or "").split()
             for name in ("quotes", "main", "closing", "columns"):
                 if name in classes:
