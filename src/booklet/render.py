@@ -174,7 +174,8 @@ def grid_overflow(document: Document, page: PlannedPage) -> float:
     found: dict[str, boxes.Box] = {}
     quotes = []
     for box in document.pages[page.number - 1]._page_box.descendants():
-        if isinstance(box, boxes.BlockBox) and box.element is not None:
+        # .columns is an inline block, the rest blocks
+        if isinstance(box, boxes.BlockBox | boxes.InlineBlockBox) and box.element is not None:
             classes = (box.element.get("class") or "").split()
             for name in ("quotes", "main", "closing", "columns"):
                 if name in classes:
@@ -185,6 +186,8 @@ def grid_overflow(document: Document, page: PlannedPage) -> float:
         return 0.0  # not laid out as a wish side: misfits() measures its page
     band = found["quotes"]
     band_foot = band.border_box_y() + band.border_height()
-    over = max(_bottom(found["main"]) - band_foot, max((_bottom(q) for q in quotes), default=0) - band_foot,
+    # the main column's own box ends with its grid row: its content may run past it
+    main_foot = max((_bottom(child) for child in found["main"].children), default=0)
+    over = max(main_foot - band_foot, max((_bottom(q) for q in quotes), default=0) - band_foot,
                _bottom(found["closing"]) - (found["columns"].content_box_y() + found["columns"].height), 0)
     return over / PX_PER_MM
