@@ -96,6 +96,7 @@ def nothing_leaves(request: pytest.FixtureRequest) -> Iterator[None]:
         if "same_named_site" in request.fixturenames:
             sites.append(request.getfixturevalue("same_named_site"))
         outside = [u for u in browser.loaded if not any(u.startswith(s.as_uri() + "/") for s in sites)]
+        browser.loaded.clear()  # each test answers for what it loaded
         assert outside == [], f"files loaded from outside the site: {outside}"
 
 
