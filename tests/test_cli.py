@@ -34,7 +34,7 @@ def test_check_error_is_one_line_per_problem_exit_1(project: Path):
     assert lines == [
         "source/booklet.yaml:1: missing 'language' in the file: Language code of the text (BCP 47), e.g. da.",
         "source/booklet.yaml:3: unknown key 'lang' (expected one of: title, subtitle, language, publisher, "
-        "year, website, back_cover, labels)",
+        "year, website, back_cover, colophon, labels)",
         "source/booklet.yaml:5: 'year' must be a whole number, not text ('soon')",
     ]
 
