@@ -65,8 +65,8 @@ def page_starts(plan: Plan) -> dict[str, list[int]]:
         if page.kind == "blank":
             blanks.append(page.number)
             continue
-        key = {"letter": page.data.slug, "reply": f"{page.data.slug}-reply"}.get(page.kind, page.id) \
-            if page.data is not None else page.id
+        key = {"letter": page.data.slug, "reply": f"{page.data.slug}-reply"}[page.kind] if page.wish \
+            else page.id
         starts[key], blanks = [*blanks, page.number], []
     return starts
 
