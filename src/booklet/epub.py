@@ -57,12 +57,12 @@ def identifier(source: Source) -> uuid.UUID:
 def page_starts(plan: Plan) -> dict[str, list[int]]:
     """Where the print edition's pages begin, by the anchor they begin at (reflow/parts.html's
     pagebreaks): the front cover, each part's first page, a wish's reply (``slug-reply``), the
-    back cover; blank pages go with the page after them. A page a part flows onto (the
+    back cover; blank, notes and colophon pages go with the page after them. A page a part flows onto (the
     introduction's second) begins where only the print layout knows, and has no marker."""
     starts: dict[str, list[int]] = {}
     blanks: list[int] = []
     for page in plan.sequence:
-        if page.kind == "blank":
+        if page.kind in ("blank", "notes", "colophon"):  # pages the e-book has no part for
             blanks.append(page.number)
             continue
         key = {"letter": page.data.slug, "reply": f"{page.data.slug}-reply"}[page.kind] if page.wish \
