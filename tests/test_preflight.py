@@ -175,12 +175,13 @@ def test_the_report_of_the_real_booklet(print_pdf: Path):
 
 def test_a_wrong_trimbox_fails_naming_its_page(print_pdf: Path):
     def shrink(writer: PdfWriter) -> None:
-        writer.pages[4].trimbox = RectangleObject([0, 0, A5[0] - 10, A5[1]])
+        # from the inner side: the outer one has the quote band's text 5 mm from the trim
+        writer.pages[4].trimbox = RectangleObject([10, 0, A5[0], A5[1]])
 
     report = preflight(edited(print_pdf.read_bytes(), shrink), "print", FAMILIES)
     assert failed(report) == {"page boxes": [
         "page 5: TrimBox is 144.5 × 210.0 mm, not A5 (148 × 210 mm)",
-        "page 5: BleedBox is not the trim plus 3 mm on every side (left, bottom, right, top: 3.0, 3.0, 6.5, 3.0 mm)",
+        "page 5: BleedBox is not the trim plus 3 mm on every side (left, bottom, right, top: 6.5, 3.0, 3.0, 3.0 mm)",
     ]}
 
 

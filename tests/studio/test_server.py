@@ -102,7 +102,8 @@ def test_a_logo_is_checked_as_the_cli_checks_it(client):
     assert small.status_code == 422
     assert "print needs 300 dpi (354 px)" in small.json()["errors"]["logo"][0]
     outside = client.post("/e/eksempel-kommune/logo",
-                          content=b'<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>')
+                          content=b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 50">'
+                                  b'<image href="file:///etc/passwd"/></svg>')
     assert "outside resource" in outside.json()["errors"]["logo"][0]
     assert client.post("/e/eksempel-kommune/logo", content=b"GIF89a...").status_code == 422
     good = client.post("/e/eksempel-kommune/logo", content=png(400, 200))
