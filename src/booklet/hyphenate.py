@@ -40,6 +40,8 @@ NUMBER_UNIT = re.compile(r"(?<=\d) (?=[^\W\d_])")  # «100 pct.», «25 ledere»
 # hyphen (Unicode's line breaking allows a break before it there): a word joiner does.
 SUSPENDED = re.compile(r"(?<=[^\W\d_]-) (?=[^\W\d_])")
 WORD_JOINER = "\u2060"
+# A double name («Schultz-Jakobsen») is a name: never broken, not even at its own hyphen.
+NAME_HYPHEN = re.compile(r"\b([A-ZÆØÅ][^\W\d_]*-)(?=[A-ZÆØÅ])")
 # The fonts' f-ligatures (Booklet Serif italic has all of these, Booklet Sans ff, fi, ft): an
 # unused soft hyphen inside one makes WeasyPrint 70 drop letters from the PDF's text layer
 # («af\u00adklare» reads «a lare»), so no word breaks between these letters.
@@ -118,8 +120,11 @@ class Hyphenator:
 
     def text(self, text: str, keep_whole: Collection[str] = ()) -> str:
         """``text`` with soft hyphens at every allowed break (none in ``keep_whole``'s words),
-        each number tied to its unit and a suspended compound to the word after it."""
-        chunks = SUSPENDED.sub(WORD_JOINER + NO_BREAK, NUMBER_UNIT.sub(NO_BREAK, text)).split(" ")
+        each number tied to its unit, a suspended compound to the word after it and a double
+        name to its second half."""
+        text = SUSPENDED.sub(WORD_JOINER + NO_BREAK, NUMBER_UNIT.sub(NO_BREAK, text))
+        text = NAME_HYPHEN.sub(r"\1" + WORD_JOINER, text)
+        chunks = text.split(" ")
         return " ".join(chunk if ADDRESS.search(chunk) else LETTERS.sub(
             lambda m: m[0] if m[0] in keep_whole else self.word(m[0]), chunk) for chunk in chunks)
 
