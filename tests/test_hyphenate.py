@@ -102,5 +102,6 @@ def test_the_lists_key_is_the_same_in_every_process():
 
 def test_a_double_name_is_never_broken_at_its_hyphen():
     text = Hyphenator().text("Solvejg Schultz-Jakobsen og FTF-K, men e-kursus")
-    assert "Schultz-\u2060Jakobsen" in text and "FTF-\u2060K" in text and "e-kur" in text
+    assert "Schultz-\u2060Jakobsen" in text and "e-kur" in text
+    assert "FTF-\u2060K" in text
     assert "e-\u2060" not in text  # a compound with a lower-case first part may break at its hyphen

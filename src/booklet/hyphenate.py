@@ -40,7 +40,8 @@ NUMBER_UNIT = re.compile(r"(?<=\d) (?=[^\W\d_])")  # «100 pct.», «25 ledere»
 # hyphen (Unicode's line breaking allows a break before it there): a word joiner does.
 SUSPENDED = re.compile(r"(?<=[^\W\d_]-) (?=[^\W\d_])")
 WORD_JOINER = "\u2060"
-# A double name («Schultz-Jakobsen») is a name: never broken, not even at its own hyphen.
+# A double name («Schultz-Jakobsen») or an abbreviation («FTF-K») is a name: never broken,
+# not even at its own hyphen.
 NAME_HYPHEN = re.compile(r"\b([A-ZÆØÅ][^\W\d_]*-)(?=[A-ZÆØÅ])")
 # The fonts' f-ligatures (Booklet Serif italic has all of these, Booklet Sans ff, fi, ft): an
 # unused soft hyphen inside one makes WeasyPrint 70 drop letters from the PDF's text layer
