@@ -78,11 +78,13 @@ def html_validate(pages: list[Path], config: Path) -> list[str]:
     """html-validate's errors and warnings, as «file:line:column rule: message»."""
     tool = node_tool("html-validate")
     config.write_text(json.dumps(HTML_VALIDATE), encoding="utf-8")
-    result = subprocess.run([str(tool), "--config", str(config), "--formatter", "json", *map(str, pages)],
+    # the report goes to a file: on a pipe, node exits before a long report is written whole
+    out = config.with_suffix(".report.json")
+    result = subprocess.run([str(tool), "--config", str(config), "--formatter", f"json={out}", *map(str, pages)],
                             capture_output=True, text=True, timeout=300)
-    assert result.stdout.strip(), f"html-validate printed no report: {result.stderr}"
+    assert out.is_file() and out.read_text().strip(), f"html-validate wrote no report: {result.stderr}"
     return [f"{report['filePath']}:{m['line']}:{m['column']} {m['ruleId']}: {m['message']}"
-            for report in json.loads(result.stdout) for m in report["messages"]]
+            for report in json.loads(out.read_text(encoding="utf-8")) for m in report["messages"]]
 
 
 def vnu(files: list[Path]) -> list[str]:
