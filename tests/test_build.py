@@ -391,6 +391,25 @@ def test_a_cold_build_gives_the_bytes_of_a_warm_one(project: Path, tmp_path: Pat
     assert warm.read_bytes() == cold.read_bytes()
 
 
+def test_a_cold_build_lays_out_no_page_twice_at_one_copyfit(project: Path, monkeypatch):
+    """The copyfit search renders only pages at a size and set of kept-whole words not laid
+    out yet, and the PDF is put together from those renders: no closing render of the whole
+    booklet (what made a cold build cost more than two warm ones)."""
+    import booklet.build as stage
+
+    laid: list[tuple[str, int, frozenset[str]]] = []
+    real = stage._render
+
+    def counting(job, include):
+        laid.extend(stage.laying(p) for p in job.plan.pages.values() if include is None or p.id in include)
+        return real(job, include)
+
+    monkeypatch.setattr(stage, "_render", counting)
+    build(project, "print", project / "dist" / "cold.pdf")
+    assert len(laid) > len(stage.prepare(project).plan.pages)  # the search did try sizes and repairs
+    assert len(set(laid)) == len(laid), sorted(k for k in laid if laid.count(k) > 1)
+
+
 def test_a_rebuild_lays_out_only_the_changed_spread_and_gives_a_full_builds_bytes(project: Path, monkeypatch):
     """`booklet watch`'s rebuild (build.build_again): after a one-word edit in a wish, only
     that spread is laid out; every other page comes from the last build, and the PDF is the

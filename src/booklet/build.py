@@ -163,11 +163,13 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
     and size of 6-wish.css, every other fixed page at the largest size that fits (Copyfit),
     with the repair step keeping whole the words whose hyphenation reads badly.
 
-    Pages are independent (each is one atomic box), so the search lays out only the pages
-    not yet settled, the others standing in as empty placeholders, and the cache settles
-    unchanged pages before anything is rendered. Then one render lays out all that was
-    asked for. Returns the last attempt and its misfits (empty when everything fits), so
-    a caller can still preview what did not fit.
+    Pages are independent (each is one atomic box), so a page is laid out once at each
+    copyfit it is tried at: each render holds only the pages at a copyfit not laid out yet,
+    the others standing in as empty placeholders, and the cache settles unchanged pages
+    before anything is rendered. The result is put together from the renders in which each
+    page was laid out as it was settled, as `booklet watch` puts a rebuild together.
+    Returns the last attempt and its misfits (empty when everything fits), so a caller can
+    still preview what did not fit.
     """
     plan = job.plan
     wanted = set(plan.pages) if include is None else set(include)
@@ -176,28 +178,75 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
     settled = cache.apply(plan) & fitted
     searches = [Copyfit([p for p in plan.fitted() if p.group == group])
                 for group in dict.fromkeys(plan.pages[id].group for id in sorted(fitted - settled))]
+    laid: dict[Laying, Laidout] = {}
+    html, document = "", None
     while pending := fitted - settled:
-        whole = pending == fitted  # nothing settled yet: this render may be the final one
-        subset = include if whole else pending
-        html, document, bad = _render(job, subset)
-        if any(m.over_mm <= 0 for m in bad):
-            return html, document, [m for m in bad if m.over_mm <= 0]  # misplaced: no size helps
-        if any(m.over_mm > TOO_LONG_MM for m in bad):  # too long for any type size: fail at once
-            return html, document, [m for m in bad if m.over_mm > TOO_LONG_MM]
-        over = {m.id: m.over_mm for m in bad}
-        words = repairs(plan, document, subset)
-        outcomes = {search: search.update(over, words) for search in searches if not search.done}
-        failed = [m for m in bad if any(o == "overflow" and m.id in s.ids for s, o in outcomes.items())]
+        fresh = {id for id in wanted - settled if laying(plan.pages[id]) not in laid}
+        if fresh:
+            html, document, bad = _lay_out(job, fresh, include, laid)
+            if any(m.over_mm <= 0 for m in bad):
+                return html, document, [m for m in bad if m.over_mm <= 0]  # misplaced: no size helps
+            if any(m.over_mm > TOO_LONG_MM for m in bad):  # too long for any type size: fail at once
+                return html, document, [m for m in bad if m.over_mm > TOO_LONG_MM]
+        now = {id: laid[laying(plan.pages[id])] for id in pending}
+        over = {id: at.misfit.over_mm for id, at in now.items() if at.misfit}
+        outcomes = {search: search.update(over, {id: at.words for id, at in now.items()})
+                    for search in searches if not search.done}
+        failed = [misfit for search, outcome in outcomes.items() if outcome == "overflow"
+                  for id in sorted(search.ids) if (misfit := now[id].misfit)]
         if failed:
+            assert document is not None  # a search fails only on what was rendered
             return html, document, failed
         settled |= {id for search in outcomes if search.done for id in search.ids}
-        if whole and all(o == "fits" for o in outcomes.values()):  # every page as rendered
-            cache.store(plan)
-            return html, document, []
-    html, document, bad = _render(job, include)
+    fresh = {id for id in wanted if laying(plan.pages[id]) not in laid}
+    if fresh:  # settled by the cache, or never rendered yet (covers)
+        html, document, _ = _lay_out(job, fresh, include, laid)
+    assert document is not None
+    if fresh != wanted:
+        html, document = job.compose(include), assemble(plan, laid, wanted, document)
+    bad = misfits(document, plan, include)
     if not bad:
         cache.store(plan)
     return html, document, bad
+
+
+Laying = tuple[str, int, frozenset[str]]  # a page at a copyfit: its id, step and words kept whole
+
+
+def laying(page: PlannedPage) -> Laying:
+    return page.id, page.step, page.keep_whole
+
+
+@dataclass(frozen=True)
+class Laidout:
+    """A page as laid out at a copyfit: the render that holds it, and what the search needs."""
+
+    document: Document
+    misfit: Misfit | None
+    words: set[str]  # words to keep whole (the repair step's)
+
+
+def _lay_out(job: Job, ids: set[str], include: set[str] | None, laid: dict[Laying, Laidout]
+             ) -> tuple[str, Document, list[Misfit]]:
+    """Render the pages ``ids`` (as asked for, when that is all of them) into ``laid``."""
+    subset = include if ids == (set(job.plan.pages) if include is None else include) else ids
+    html, document, bad = _render(job, subset)
+    words = repairs(job.plan, document, subset)
+    for id in ids:
+        laid[laying(job.plan.pages[id])] = Laidout(document, next((m for m in bad if m.id == id), None),
+                                                   words.get(id, set()))
+    return html, document, bad
+
+
+def assemble(plan: Plan, laid: dict[Laying, Laidout], wanted: set[str], placeholders: Document
+             ) -> Document:
+    """The document of every wanted page at its copyfit, each from the render that laid it
+    out so; the others are placeholders in any render."""
+    pages = []
+    for page in plan.sequence:
+        source = laid[laying(page)].document if page.id in wanted else placeholders
+        pages += source.pages[page.number - 1:page.number - 1 + page.span]
+    return placeholders.copy(pages)
 
 
 def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Misfit]]:
