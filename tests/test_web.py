@@ -15,15 +15,10 @@ from booklet.errors import BookletError
 from booklet.reflow import prepare
 from booklet.web import build_web
 
-from .checkers import html_validate, ibm_failures, vnu
+from .checkers import INSTALL_BROWSER, WCAG, chromium, html_validate, ibm_failures, vnu
 from .conftest import ROOT, missing_tool
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-INSTALL = "apt-get install chromium && .venv/bin/pip install -e '.[dev]'"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BEST_PRACTICE = "best-practice"  # axe's rules beyond WCAG's letter, unique landmark names among them
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -69,20 +64,8 @@ class Browser:
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    try:
-        from playwright import sync_api
-    except ImportError:
-        missing_tool("Playwright", INSTALL)
-    if CHROMIUM is None:
-        missing_tool("Chromium", INSTALL)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=CHROMIUM, headless=True,
-            args=ARGS)
-        try:
-            yield Browser(context)
-        finally:
-            context.close()
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as context:
+        yield Browser(context)
 
 
 @pytest.fixture(autouse=True)
@@ -326,7 +309,7 @@ def axe_violations(page) -> list[tuple[str, list]]:
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
-        missing_tool("axe-core (axe-playwright-python)", INSTALL)
+        missing_tool("axe-core (axe-playwright-python)", INSTALL_BROWSER)
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": [*WCAG, BEST_PRACTICE]}})
     assert results.response["passes"], "axe ran no rule"
     return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]

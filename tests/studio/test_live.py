@@ -5,7 +5,6 @@ see it at its field, save, download the print PDF and pass it through `booklet p
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -19,14 +18,9 @@ from booklet.cli import main
 from booklet.studio import form
 from booklet.studio.server import IMAGE_BYTES, Studio, url
 
+from ..checkers import INSTALL_BROWSER, WCAG, chromium
 from ..conftest import missing_tool
 from .conftest import TOKEN
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-INSTALL = "apt-get install chromium && .venv/bin/pip install -e '.[dev]'"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 def post(studio: Studio, path: str, data: dict) -> tuple[int, dict]:
@@ -80,23 +74,12 @@ def test_twenty_concurrent_proofs_lose_nothing_and_memory_stays_bounded(live: St
 
 @pytest.fixture(scope="module")
 def page(live: Studio, tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    try:
-        from playwright import sync_api
-    except ImportError:
-        missing_tool("Playwright", INSTALL)
-    if CHROMIUM is None:
-        missing_tool("Chromium", INSTALL)
-    with sync_api.sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("studio-chromium")), executable_path=CHROMIUM, headless=True, args=ARGS,
-            accept_downloads=True, viewport={"width": 1280, "height": 900})
+    with chromium(tmp_path_factory.mktemp("studio-chromium"), accept_downloads=True,
+                  viewport={"width": 1280, "height": 900}) as context:
         outside: list[str] = []
         context.on("request", lambda r: None if r.url.startswith(
             (f"http://127.0.0.1:{live.port}/", "blob:", "data:")) else outside.append(r.url))
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
+        yield context.new_page()
         assert outside == [], f"requests that left the studio: {outside}"
 
 
@@ -159,7 +142,7 @@ def test_a_person_makes_an_edition_in_the_browser(page, live: Studio, studio_roo
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
-        missing_tool("axe-core (axe-playwright-python)", INSTALL)
+        missing_tool("axe-core (axe-playwright-python)", INSTALL_BROWSER)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
