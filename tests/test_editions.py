@@ -266,6 +266,15 @@ def svg(body: str) -> str:
      "logo logo.svg draws 469,135,793 elements once its <use> references are expanded; at most 20,000"),
     ("<g id='a'><use href='#a'/></g>", "logo logo.svg has a <use> that refers to an element containing it"),
     ("<g>" * 3000 + "</g>" * 3000, "logo logo.svg nests elements more than 100 deep"),
+    # text in a font the booklet does not have would print in a system font (verify would
+    # only name the font, not the logo)
+    ("<g font-family='Booklet Sans'><text>Kommune<tspan style='font-family: Arial, sans-serif'>X</tspan></text>"
+     "</g><text>Y</text>",
+     "logo logo.svg sets text in 'Arial', not a font the booklet has and names no font for text (it would "
+     "print in a system font): use Booklet Sans or Booklet Serif, or draw the text as paths"),
+    ("<style>text { font-family: 'Lato' }</style><text>Region</text>",
+     "logo logo.svg sets text in 'Lato', not a font the booklet has (it would print in a system font): use "
+     "Booklet Sans or Booklet Serif, or draw the text as paths"),
 ])
 def test_svg_logo_problems_are_caught_by_check(project: Path, body: str, expected: str):
     folder = write_edition(project, 'name: "X"\nlogo: logo.svg\n')

@@ -22,6 +22,7 @@ from . import limits
 from .errors import BookletError, Problems, printable
 from .fields import INVALID, Located, unusable, visible
 from .files import real_path, write_atomic
+from .fonts import declared_families
 from .load import Project, Unreadable, read_bounded
 from .schema import SLUG, Edition, Wish
 from .validate import Content, read_record
@@ -77,7 +78,8 @@ def load_edition(project: Project, slug: str, content: Content, problems: Proble
     if data is INVALID:
         return None
     if data.logo is not None:
-        check_logo(path, data.logo, problems)
+        families = declared_families(project.fonts_css) | ({EDITION_SANS} if data.type_family else set())
+        check_logo(path, data.logo, problems, families)
     wishes = select_wishes(path, data, content, problems)
     return None if problems else EditionSpec(slug, folder, data, wishes, tuple(texts))
 
@@ -98,10 +100,10 @@ def select_wishes(path: Path, data: Edition, content: Content, problems: Problem
     return tuple(chosen)
 
 
-def check_logo(path: Path, logo, problems: Problems) -> None:
+def check_logo(path: Path, logo, problems: Problems, families: set[str]) -> None:
     """A raster logo has the pixels for 300 dpi at its printed width, and not so many that
-    converting it would take gigabytes; an SVG refers to nothing outside and its colours
-    can be converted to CMYK."""
+    converting it would take gigabytes; an SVG refers to nothing outside, its colours can be
+    converted to CMYK and its text is set in one of ``families`` (the booklet's fonts)."""
     try:
         data = read_bounded(logo.path, limits.LOGO_FILE_BYTES, logo.path.parent)
     except Unreadable as exc:
@@ -118,7 +120,7 @@ def check_logo(path: Path, logo, problems: Problems) -> None:
                      "give an SVG, PNG or JPEG file named for what it is")
         return
     if kind == "SVG":
-        check_svg(path, logo, data, problems)
+        check_svg(path, logo, data, problems, families)
         return
     try:
         with warnings.catch_warnings():  # the size is judged here, against our own limit
@@ -195,7 +197,7 @@ SVG_PAINT = re.compile(r"(?<![\w-])(fill|stroke|stop-color|flood-color|lighting-
 SVG_NO_COLOUR = re.compile(r"(none|transparent|inherit|currentcolor|url\([^)]*\)(\s+\w+)?)?\s*", re.I)
 
 
-def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
+def check_svg(path: Path, logo, data: bytes, problems: Problems, families: set[str]) -> None:
     from .colour import NAMED, SVG_COLOUR
 
     def problem(message: str) -> None:
@@ -249,6 +251,43 @@ def check_svg(path: Path, logo, data: bytes, problems: Problems) -> None:
     if unconvertible:
         problem(f"uses colours print cannot convert to CMYK ({', '.join(map(repr, unconvertible[:5]))}): "
                 "give them as #rrggbb, #rgb, rgb(r, g, b), black or white")
+    if foreign := sorted(svg_text_families(root) - families):
+        named = ", ".join(repr(f) for f in foreign if f != NO_FAMILY)
+        what = " and ".join(filter(None, [named and f"sets text in {named}, not a font the booklet has",
+                                          NO_FAMILY in foreign and "names no font for text"]))
+        problem(f"{what} (it would print in a system font): use {' or '.join(sorted(families))}, or "
+                "draw the text as paths")
+
+
+SVG_TEXT = ("text", "tspan", "textPath")
+SVG_FAMILY = re.compile(r"font-family\s*:\s*([^;}]+)", re.I)
+NO_FAMILY = ""  # text that names no family prints in the renderer's default
+
+
+def svg_text_families(root: ET.Element) -> set[str]:
+    """The family each piece of an SVG's text is set in: the first of the nearest font-family
+    (an attribute, a style attribute or, failing those, the SVG's style sheets)."""
+    sheets = [family for element in root.iter() if element.tag.endswith("style")
+              for family in SVG_FAMILY.findall(css_unescape(element.text or ""))]
+
+    def own(element: ET.Element) -> str | None:
+        style = SVG_FAMILY.search(css_unescape(element.get("style", "")))
+        return style[1] if style else element.get("font-family")
+
+    found: set[str] = set()
+
+    def walk(element: ET.Element, inherited: str | None) -> None:
+        family = own(element) or inherited
+        own_text = (element.text or "") + "".join(child.tail or "" for child in element)
+        if element.tag.rpartition("}")[2] in SVG_TEXT and own_text.strip():
+            for value in ([family] if family else sheets) or [None]:
+                first = value.split(",")[0].strip().strip("\"'") if value else ""
+                found.add(first or NO_FAMILY)
+        for child in element:
+            walk(child, family)
+
+    walk(root, None)
+    return found
 
 
 def css_unescape(text: str) -> str:

@@ -21,6 +21,7 @@ from ..editions import check_logo, check_slug, edition_folder, template_text
 from ..errors import BookletError, Problems
 from ..fields import Asset
 from ..files import write_atomic
+from ..fonts import declared_families
 from ..load import Project, Unreadable, read_bounded
 from ..schema import Edition
 from . import form
@@ -120,7 +121,7 @@ def store_logo(project: Project, slug: str, data: bytes) -> tuple[str, list[str]
     path = folder / name
     write_atomic(data, path)
     problems = Problems(project.root)
-    check_logo(folder / "edition.yaml", Asset(path, 0), problems)
+    check_logo(folder / "edition.yaml", Asset(path, 0), problems, declared_families(project.fonts_css))
     if problems:
         path.unlink(missing_ok=True)
         return "", [p.message for p in problems.items]
