@@ -199,9 +199,8 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
             return html, document, failed
         settled |= {id for search in outcomes if search.done for id in search.ids}
     fresh = {id for id in wanted if laying(plan.pages[id]) not in laid}
-    if fresh:  # settled by the cache, or never rendered yet (covers)
+    if fresh or document is None:  # settled by the cache, never rendered yet (covers), or none asked for
         html, document, _ = _lay_out(job, fresh, include, laid)
-    assert document is not None
     if fresh != wanted:
         html, document = job.compose(include), assemble(plan, laid, wanted, document)
     bad = misfits(document, plan, include)
