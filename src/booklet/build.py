@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -202,7 +203,9 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
     if fresh or document is None:  # settled by the cache, never rendered yet (covers), or none asked for
         html, document, _ = _lay_out(job, fresh, include, laid)
     if fresh != wanted:
-        html, document = job.compose(include), assemble(plan, laid, wanted, document)
+        placeholders = document  # of the pages not asked for, any render's will do
+        html, document = job.compose(include), assemble(
+            plan, lambda p: laid[laying(p)].document if p.id in wanted else placeholders, document)
     bad = misfits(document, plan, include)
     if not bad:
         cache.store(plan)
@@ -237,15 +240,14 @@ def _lay_out(job: Job, ids: set[str], include: set[str] | None, laid: dict[Layin
     return html, document, bad
 
 
-def assemble(plan: Plan, laid: dict[Laying, Laidout], wanted: set[str], placeholders: Document
-             ) -> Document:
-    """The document of every wanted page at its copyfit, each from the render that laid it
-    out so; the others are placeholders in any render."""
+def assemble(plan: Plan, source: Callable[[PlannedPage], Document], base: Document) -> Document:
+    """The plan's pages in order, each taken from the render ``source`` names for it (every
+    render has the plan's page numbers, placeholders standing in for what it left out), as
+    one document with ``base``'s metadata."""
     pages = []
     for page in plan.sequence:
-        source = laid[laying(page)].document if page.id in wanted else placeholders
-        pages += source.pages[page.number - 1:page.number - 1 + page.span]
-    return placeholders.copy(pages)
+        pages += source(page).pages[page.number - 1:page.number - 1 + page.span]
+    return base.copy(pages)
 
 
 def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Misfit]]:
@@ -505,11 +507,7 @@ def render(job: Job, body: Body | None = None) -> tuple[str, Document]:
         ids = body_ids(job.plan)
         job.plan.set_fits({id: fit for id, fit in body.fits.items() if id in ids})
         _, own, bad = layout(job, set(job.plan.pages) - ids)
-        pages = []
-        for page in job.plan.sequence:
-            start, stop = page.number - 1, page.number - 1 + page.span
-            pages += (body.document if page.id in ids else own).pages[start:stop]
-        document = own.copy(pages)
+        document = assemble(job.plan, lambda p: body.document if p.id in ids else own, own)
         html = job.compose()  # the whole booklet's markup at the final copyfit: the same either way
     if bad:
         raise BookletError([misfit_message(m, job.plan) for m in bad])
@@ -553,11 +551,7 @@ def render_again(job: Job, previous: Laid | None) -> tuple[str, Document, Laid]:
         _, own, bad = layout(job, set(job.plan.pages) - same)
         if bad:
             raise BookletError([misfit_message(m, job.plan) for m in bad])
-        pages = []
-        for page in job.plan.sequence:
-            source = previous.document if page.id in same else own
-            pages += source.pages[page.number - 1:page.number - 1 + page.span]
-        document = own.copy(pages)
+        document = assemble(job.plan, lambda p: previous.document if p.id in same else own, own)
         html = job.compose()
     head, markup = page_markup(html, job.plan)
     return html, document, Laid(head, markup, document)
