@@ -270,8 +270,8 @@ class Copyfit:
     the first try is at its largest size; from how far that overflows it guesses a step,
     then halves the range between the largest step known to overflow and the smallest known
     to fit. A wish spread has one size only (its grid's): its search is one render, then the
-    repairs. A fitting layout is repaired (words kept whole) before it counts; the search is
-    done when the step after one that overflows fits as it is."""
+    repairs. Only the step found is repaired (words kept whole), as only its words are set:
+    the search is done when the step after one that overflows fits with its repairs made."""
 
     def __init__(self, pages: list[PlannedPage]):
         self.pages = pages
@@ -312,15 +312,17 @@ class Copyfit:
             self.worst = overflow
             if self.fits is not None and self.fits <= step:
                 self.fits = None  # words kept whole since then made it overflow
-            if self.fits == step + 1 and self.fit_words == [p.keep_whole for p in self.pages]:
-                self._go(step + 1)  # as it was laid out and found to fit
-                self.done = True
-                return "settled"
+            if self.fits == step + 1:  # the next smaller size fits as it was laid out: the one
+                for page, kept in zip(self.pages, self.fit_words, strict=True):
+                    page.keep_whole = kept
+                self._go(step + 1)  # laid out already: its repairs come next
+                return "tries"
         else:
             new = {p.id: words.get(p.id, set()) - p.keep_whole for p in self.pages}
+            found = self._overflows() == step - 1  # the larger size overflows: this is the step
             if step >= self.last:
                 self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]  # to fall back on
-            if any(new.values()) and self.repairs < MAX_REPAIRS:
+            if found and any(new.values()) and self.repairs < MAX_REPAIRS:
                 self.repairs += 1
                 for page in self.pages:
                     if new[page.id]:
@@ -329,7 +331,7 @@ class Copyfit:
                 return "repaired"
             self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]
             self.tried[step] = 0.0
-            if self._overflows() == step - 1:
+            if found:
                 self.done = True
                 return "fits"
         self._go(self._next())
