@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfReader
 
-from booklet.build import build, prepare
+import booklet.build
+from booklet.build import body_ids, build, prepare
 from booklet.cli import main
 from booklet.errors import BookletError
 from booklet.verify import pdf_fonts
@@ -176,7 +177,8 @@ def test_editions_command_builds_all_and_one_failure_does_not_stop_the_others(pr
                      "kaere-chef-kaere-ledere-region-eksempel-screen.pdf"]
 
 
-def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_path: Path):
+def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch):
     """An edition combined from a shared body, after another edition used it, is byte for
     byte the PDF that `booklet build --edition` writes (the shared pages are drawn once per
     edition: drawing must not change them), with crop marks or bare boxes as asked."""
@@ -185,8 +187,16 @@ def test_shared_body_gives_the_same_bytes_as_a_full_render(project: Path, tmp_pa
     write_edition(project, 'name: "A"\ncover_line: "Udgivet i samarbejde med A"\n', slug="a")
     write_edition(project, 'name: "B"\ncover_line: "Udgivet i samarbejde med B"\n', slug="b")
     assert build_one(str(project), "a", "print", str(tmp_path)).ok
+    laid_out = []
+    render = booklet.build._render
+    monkeypatch.setattr(booklet.build, "_render", lambda job, include: laid_out.append(include) or
+                        render(job, include))
     outcome = build_one(str(project), "b", "print", str(tmp_path))  # reuses a's body
     assert outcome.ok, outcome.message
+    plan = prepare(project, edition="b").plan
+    own = set(plan.pages) - body_ids(plan)  # all b lays out: its covers and own pages
+    assert laid_out and all(include is not None and include <= own for include in laid_out), laid_out
+    assert "andre-tilbud" in own  # the page with the colophon, which names the edition
     full = tmp_path / "full.pdf"
     build(project, "print", full, edition="b")
     assert Path(outcome.message).read_bytes() == full.read_bytes()

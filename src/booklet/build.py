@@ -478,8 +478,9 @@ EDITION_KINDS = ("cover", "back_cover", "edition_foreword", "organisation", "bla
 
 
 def body_ids(plan: Plan) -> set[str]:
-    """Pages an edition does not make its own: everything but its covers and own pages."""
-    return {p.id for p in plan.pages.values() if p.kind not in EDITION_KINDS}
+    """Pages an edition does not make its own: everything but its covers, its own pages and
+    the page that carries the colophon (which names the edition)."""
+    return {p.id for p in plan.pages.values() if p.kind not in EDITION_KINDS and p.id != plan.colophon}
 
 
 def body_key(job: Job) -> str:
