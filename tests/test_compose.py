@@ -8,6 +8,8 @@ from pathlib import Path
 
 from booklet.build import check, resolve_icc
 from booklet.compose import compose, plan_pages
+from booklet.editions import load_edition
+from booklet.errors import Problems
 from booklet.load import Project
 
 from .conftest import ROOT, missing_tool
@@ -53,6 +55,28 @@ def test_plan_keeps_letters_left_and_grows_in_fours():
     seven = type(content)(content.booklet, content.foreword, content.introduction,
                           (*content.wishes, content.wishes[0]), content.back_matter)
     assert plan_pages(seven).total == 24
+
+
+def test_the_pages_of_a_chapter_spread_share_one_size():
+    """Chapter pages that face each other are searched as one, as a wish spread is: the
+    foreword with the introduction, the page about the publisher with the offers. An edition's
+    own foreword (set larger) and the notes pages keep their own."""
+    def groups(plan):
+        found = {}
+        for page in plan.fitted():
+            if not page.wish:
+                found.setdefault(page.group, []).append(page.number)
+        return sorted(found.values())
+
+    content = check(ROOT)
+    assert groups(plan_pages(content)) == [[2, 3, 4, 5], [18, 19]]
+    project = Project.at(ROOT)
+    problems = Problems(project.root)
+    precede = load_edition(project, "eksempel-kommune", content, problems)  # two forewords
+    replace = load_edition(project, "region-eksempel", content, problems)  # its own, facing p3
+    problems.raise_if_any()
+    assert groups(plan_pages(content, precede)) == [[2], [3], [4, 5, 6, 7], [20], [21], [22], [23]]
+    assert groups(plan_pages(content, replace)) == [[2], [3, 4, 5], [12, 13], [14], [15]]
 
 
 SWOP = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")

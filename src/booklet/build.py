@@ -339,8 +339,8 @@ class Copyfit:
 
     @property
     def label(self) -> str:
-        """The spread's name (a wish), or the page's."""
-        return self.pages[0].label.split(",")[0]
+        """The spread's name (a wish), or its pages' («foreword and introduction»)."""
+        return " and ".join(dict.fromkeys(p.label.split(",")[0] for p in self.pages))
 
     def _untried(self) -> list[int]:
         return [s for s in range(self.first, self.last + 1) if s not in self.tried]

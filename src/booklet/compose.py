@@ -70,7 +70,7 @@ class PlannedPage:
     number: int  # 1-based page number
     label: str  # how errors and reports name it
     span: int = 1  # pages it fills: a chapter may flow over a spread
-    group: str = ""  # pages that share a type size (the two sides of a wish spread)
+    group: str = ""  # pages that share a type size (a spread's two sides: share_spreads)
     data: Any = None  # the wish on a letter or reply page
     fitted: bool = True  # held to its page(s) by the fit check (not covers or blanks)
     step: int = 0  # copyfit step (see size_pt): set by build.layout
@@ -195,7 +195,25 @@ def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
     if "kolofon" not in plan.pages:
         plan.colophon = plan.sequence[-1].id
     plan.add("bagside", "back_cover", "back cover", fitted=False)
+    share_spreads(plan)
     return plan
+
+
+# The publisher's chapters, which share a size with the chapter they face (an edition's own
+# pages are set larger, 7-chapters.css; notes and the colophon have no running text).
+CHAPTER_KINDS = ("foreword", "introduction", "about", "offers")
+
+
+def share_spreads(plan: Plan) -> None:
+    """The two pages of a spread share one type size, as a wish spread's do: a chapter page
+    facing another (the foreword and the introduction, the back matter) is searched with it."""
+    for left in range(2, plan.total, 2):
+        a, b = plan.at(left), plan.at(left + 1)
+        if a is not None and b is not None and a is not b and {a.kind, b.kind} <= set(CHAPTER_KINDS):
+            joined = b.group
+            for page in plan.pages.values():
+                if page.group == joined:
+                    page.group = a.group
 
 
 def plan_handout(wish: Any, layout: str = "a5") -> Plan:
