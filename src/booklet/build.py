@@ -11,7 +11,6 @@ import hashlib
 import html as htmllib
 import json
 import logging
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from .compose import (
     resolve_icc,
     size_pt,
 )
+from .copyfit import Copyfit
 from .editions import EDITION_SANS, EditionSpec, font_files, load_edition, logo_cache
 from .errors import BookletError, Problems
 from .files import check_targets, write_atomic_all, write_cache
@@ -260,111 +260,7 @@ def _render(job: Job, include: set[str] | None) -> tuple[str, Document, list[Mis
     return html, document, misfits(document, job.plan, include)
 
 
-MAX_REPAIRS = 4  # rounds of the typographic repair step, per spread
 TOO_LONG_MM = 2 * CONTENT_HEIGHT_MM  # copyfit wins back half a page at most (9.5 to 8.5 pt)
-MM_PER_STEP = 7.5  # about how much less a full page takes at each copyfit step
-
-
-class Copyfit:
-    """The search for the largest size at which a page (or pages that share a size) fits:
-    the first try is at its largest size; from how far that overflows it guesses a step,
-    then halves the range between the largest step known to overflow and the smallest known
-    to fit. A wish spread has one size only (its grid's): its search is one render, then the
-    repairs. Only the step found is repaired (words kept whole), as only its words are set:
-    the search is done when the step after one that overflows fits with its repairs made."""
-
-    def __init__(self, pages: list[PlannedPage]):
-        self.pages = pages
-        self.ids = {p.id for p in pages}
-        self.first, self.last = pages[0].first_step, pages[0].last_step
-        self.tried: dict[int, float] = {}  # step -> mm over (0: fits), as the words were then
-        self.worst = 0.0  # how far the last try overflowed, in mm
-        self.per_step = MM_PER_STEP  # how much a step takes off, as last measured
-        self.fits: int | None = None  # the smallest step known to fit
-        self.fit_words: list[frozenset[str]] = []  # the words kept whole on each page then
-        self.repairs = 0
-        self.done = False
-        for page in pages:
-            page.step = page.first_step
-
-    def update(self, over: dict[str, float], words: dict[str, set[str]]) -> str:
-        """Take in a render of the pages as they are set up; set them up for the next one.
-        Returns what it showed: 'repaired', 'overflow' (at the smallest size: the search has
-        failed), 'fits' (done, as rendered), 'settled' (done at a step rendered before) or
-        'tries' (another step)."""
-        step = self.pages[0].step
-        overflow = max(over.get(p.id, 0.0) for p in self.pages)
-        if overflow > 0:
-            if step >= self.last and self.fits == step:
-                # words kept whole at the smallest size made it overflow: set it as it fitted,
-                # and leave what they were to mend to the report
-                for page, kept in zip(self.pages, self.fit_words, strict=True):
-                    page.keep_whole = kept
-                self.done = True
-                return "settled"
-            self.tried[step] = overflow
-            if self.fits is None and step == self.last and not self._untried():
-                return "overflow"
-            log.info("%s: %.1f mm over at %.1f pt", self.label, overflow, size_pt(step))
-            below = [s for s, o in self.tried.items() if o > 0 and s < step]
-            if below and self.tried[max(below)] > overflow:  # how much a step takes off here
-                self.per_step = (self.tried[max(below)] - overflow) / (step - max(below))
-            self.worst = overflow
-            if self.fits is not None and self.fits <= step:
-                self.fits = None  # words kept whole since then made it overflow
-            if self.fits == step + 1:  # the next smaller size fits as it was laid out: the one
-                for page, kept in zip(self.pages, self.fit_words, strict=True):
-                    page.keep_whole = kept
-                self._go(step + 1)  # laid out already: its repairs come next
-                return "tries"
-        else:
-            new = {p.id: words.get(p.id, set()) - p.keep_whole for p in self.pages}
-            found = self._overflows() == step - 1  # the larger size overflows: this is the step
-            if step >= self.last:
-                self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]  # to fall back on
-            if found and any(new.values()) and self.repairs < MAX_REPAIRS:
-                self.repairs += 1
-                for page in self.pages:
-                    if new[page.id]:
-                        log.info("%s: keeping whole %s", page.label, ", ".join(sorted(new[page.id])))
-                        page.keep_whole |= new[page.id]
-                return "repaired"
-            self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]
-            self.tried[step] = 0.0
-            if found:
-                self.done = True
-                return "fits"
-        self._go(self._next())
-        return "tries"
-
-    @property
-    def label(self) -> str:
-        """The spread's name (a wish), or its pages' («foreword and introduction»)."""
-        return " and ".join(dict.fromkeys(p.label.split(",")[0] for p in self.pages))
-
-    def _untried(self) -> list[int]:
-        return [s for s in range(self.first, self.last + 1) if s not in self.tried]
-
-    def _overflows(self) -> int:
-        """The largest step known to overflow, below the smallest known to fit."""
-        return max((s for s, o in self.tried.items() if o > 0 and (self.fits is None or s < self.fits)),
-                   default=self.first - 1)
-
-    def _next(self) -> int:
-        if self.fits is not None:
-            return (self._overflows() + self.fits) // 2
-        untried = self._untried()
-        if not untried:
-            return self.last  # none fits: fail at the smallest size
-        # guess from how far the last try overflowed; where that was tried, the nearest step
-        # not tried yet
-        guess = min(self._overflows() + max(1, math.ceil(self.worst / self.per_step)), self.last)
-        return guess if guess in untried else max(s for s in untried if s <= guess) \
-            if any(s <= guess for s in untried) else min(untried)
-
-    def _go(self, step: int) -> None:
-        for page in self.pages:
-            page.step = step
 
 
 def repairs(plan: Plan, document: Document, include: set[str] | None) -> dict[str, set[str]]:
