@@ -68,3 +68,20 @@ def test_a_wish_side_has_one_size_only():
     assert side[0].step == GRID_STEP and search.update({"w": 0.5}, {}) == "overflow"
     search = Copyfit(side)
     assert search.update({}, {}) == "fits" and side[0].step == GRID_STEP
+
+
+def test_copyfit_lays_out_again_only_the_pages_that_overflowed():
+    """On the way to its step the search lays out only the pages that overflowed last (the
+    others fitted at a larger size); at the step it settles on, every page, to be repaired
+    and printed."""
+    pages = [PlannedPage(f"s-{n}", "about", n, f"page {n}", group="s") for n in (18, 19)]
+    need = {"s-18": 3, "s-19": 9}  # each page fits from this step on, 2 mm a step over before
+    search, laid = Copyfit(pages), set()
+    while not search.done:
+        step, ids = pages[0].step, search.wanted()
+        laid |= {(id, step) for id in ids}
+        assert search.update({id: (need[id] - step) * 2.0 for id in ids if step < need[id]}, {}) != "overflow"
+        assert len(laid) < 16
+    assert [p.step for p in pages] == [9, 9]
+    short, long = ({step for id, step in laid if id == page.id} for page in pages)
+    assert {8, 9} <= short and 9 in long and len(short) < len(long)

@@ -165,8 +165,9 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
     with the repair step keeping whole the words whose hyphenation reads badly.
 
     Pages are independent (each is one atomic box), so a page is laid out once at each
-    copyfit it is tried at: each render holds only the pages at a copyfit not laid out yet,
-    the others standing in as empty placeholders, and the cache settles unchanged pages
+    copyfit it is tried at: each render holds only the pages at a copyfit not laid out yet
+    (of a search's pages, those it wants: Copyfit.wanted), the others standing in as empty
+    placeholders, and the cache settles unchanged pages
     before anything is rendered. The result is put together from the renders in which each
     page was laid out as it was settled, as `booklet watch` puts a rebuild together.
     Returns the last attempt and its misfits (empty when everything fits), so a caller can
@@ -182,19 +183,20 @@ def layout(job: Job, include: set[str] | None = None) -> tuple[str, Document, li
     laid: dict[Laying, Laidout] = {}
     html, document = "", None
     while pending := fitted - settled:
-        fresh = {id for id in wanted - settled if laying(plan.pages[id]) not in laid}
+        left_out = {id for search in searches if not search.done for id in search.ids - search.wanted()}
+        fresh = {id for id in wanted - settled - left_out if laying(plan.pages[id]) not in laid}
         if fresh:
             html, document, bad = _lay_out(job, fresh, include, laid)
             if any(m.over_mm <= 0 for m in bad):
                 return html, document, [m for m in bad if m.over_mm <= 0]  # misplaced: no size helps
             if any(m.over_mm > TOO_LONG_MM for m in bad):  # too long for any type size: fail at once
                 return html, document, [m for m in bad if m.over_mm > TOO_LONG_MM]
-        now = {id: laid[laying(plan.pages[id])] for id in pending}
+        now = {id: laid[at] for id in pending if (at := laying(plan.pages[id])) in laid}
         over = {id: at.misfit.over_mm for id, at in now.items() if at.misfit}
         outcomes = {search: search.update(over, {id: at.words for id, at in now.items()})
                     for search in searches if not search.done}
         failed = [misfit for search, outcome in outcomes.items() if outcome == "overflow"
-                  for id in sorted(search.ids) if (misfit := now[id].misfit)]
+                  for id in sorted(search.ids) if id in now and (misfit := now[id].misfit)]
         if failed:
             assert document is not None  # a search fails only on what was rendered
             return html, document, failed

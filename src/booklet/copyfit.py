@@ -33,12 +33,20 @@ class Copyfit:
         self.fits: int | None = None  # the smallest step known to fit
         self.fit_words: list[frozenset[str]] = []  # the words kept whole on each page then
         self.repairs = 0
+        self.critical = set(self.ids)  # the pages that overflowed at the last step that did
         self.done = False
         for page in pages:
             page.step = page.first_step
 
+    def wanted(self) -> set[str]:
+        """The pages to lay out at the step set up: all where a fit would settle the search (it
+        is then repaired and printed), else those that overflowed last: the others fitted at a
+        larger size, and a smaller one takes no more room."""
+        return set(self.ids) if self.pages[0].step == self._overflows() + 1 else set(self.critical)
+
     def update(self, over: dict[str, float], words: dict[str, set[str]]) -> str:
-        """Take in a render of the pages as they are set up; set them up for the next one.
+        """Take in a render of the pages wanted (a page left out counts as fitting, as it did
+        at a larger size); set them up for the next one.
         Returns what it showed: 'repaired', 'overflow' (at the smallest size: the search has
         failed), 'fits' (done, as rendered), 'settled' (done at a step rendered before) or
         'tries' (another step)."""
@@ -53,6 +61,7 @@ class Copyfit:
                 self.done = True
                 return "settled"
             self.tried[step] = overflow
+            self.critical = {id for id in self.ids if over.get(id, 0.0) > 0}
             if self.fits is None and step == self.last and not self._untried():
                 return "overflow"
             log.info("%s: %.1f mm over at %.1f pt", self.label, overflow, size_pt(step))
