@@ -201,7 +201,7 @@ def plan_pages(content: Content, edition: EditionSpec | None = None) -> Plan:
 
 # The publisher's chapters, which share a size with the chapter they face (an edition's own
 # pages are set larger, 7-chapters.css; notes and the colophon have no running text).
-CHAPTER_KINDS = ("foreword", "introduction", "about", "offers")
+CHAPTER_KINDS = frozenset({"foreword", "introduction", "about", "offers"})
 
 
 def share_spreads(plan: Plan) -> None:
@@ -209,7 +209,7 @@ def share_spreads(plan: Plan) -> None:
     facing another (the foreword and the introduction, the back matter) is searched with it."""
     for left in range(2, plan.total, 2):
         a, b = plan.at(left), plan.at(left + 1)
-        if a is not None and b is not None and a is not b and {a.kind, b.kind} <= set(CHAPTER_KINDS):
+        if a is not None and b is not None and a is not b and {a.kind, b.kind} <= CHAPTER_KINDS:
             joined = b.group
             for page in plan.pages.values():
                 if page.group == joined:

@@ -42,7 +42,7 @@ class Copyfit:
         """The pages to lay out at the step set up: all where a fit would settle the search (it
         is then repaired and printed), else those that overflowed last: the others fitted at a
         larger size, and a smaller one takes no more room."""
-        return set(self.ids) if self.pages[0].step == self._overflows() + 1 else set(self.critical)
+        return set(self.ids) if self._settles() else set(self.critical)
 
     def update(self, over: dict[str, float], words: dict[str, set[str]]) -> str:
         """Take in a render of the pages wanted (a page left out counts as fitting, as it did
@@ -56,8 +56,7 @@ class Copyfit:
             if step >= self.last and self.fits == step:
                 # words kept whole at the smallest size made it overflow: set it as it fitted,
                 # and leave what they were to mend to the report
-                for page, kept in zip(self.pages, self.fit_words, strict=True):
-                    page.keep_whole = kept
+                self._back_to_fit()
                 self.done = True
                 return "settled"
             self.tried[step] = overflow
@@ -72,15 +71,14 @@ class Copyfit:
             if self.fits is not None and self.fits <= step:
                 self.fits = None  # words kept whole since then made it overflow
             if self.fits == step + 1:  # the next smaller size fits as it was laid out: the one
-                for page, kept in zip(self.pages, self.fit_words, strict=True):
-                    page.keep_whole = kept
+                self._back_to_fit()
                 self._go(step + 1)  # laid out already: its repairs come next
                 return "tries"
         else:
             new = {p.id: words.get(p.id, set()) - p.keep_whole for p in self.pages}
-            found = self._overflows() == step - 1  # the larger size overflows: this is the step
+            found = self._settles()  # the larger size overflows: this is the step
             if step >= self.last:
-                self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]  # to fall back on
+                self._remember_fit(step)  # to fall back on
             if found and any(new.values()) and self.repairs < MAX_REPAIRS:
                 self.repairs += 1
                 for page in self.pages:
@@ -88,7 +86,7 @@ class Copyfit:
                         log.info("%s: keeping whole %s", page.label, ", ".join(sorted(new[page.id])))
                         page.keep_whole |= new[page.id]
                 return "repaired"
-            self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]
+            self._remember_fit(step)
             self.tried[step] = 0.0
             if found:
                 self.done = True
@@ -100,6 +98,18 @@ class Copyfit:
     def label(self) -> str:
         """The spread's name (a wish), or its pages' («foreword and introduction»)."""
         return " and ".join(dict.fromkeys(p.label.split(",")[0] for p in self.pages))
+
+    def _settles(self) -> bool:
+        """Whether a fit at the step set up settles the search: the step before overflows."""
+        return self.pages[0].step == self._overflows() + 1
+
+    def _remember_fit(self, step: int) -> None:
+        self.fits, self.fit_words = step, [p.keep_whole for p in self.pages]
+
+    def _back_to_fit(self) -> None:
+        """The words kept whole as they were when the smallest step known to fit was laid out."""
+        for page, kept in zip(self.pages, self.fit_words, strict=True):
+            page.keep_whole = kept
 
     def _untried(self) -> list[int]:
         return [s for s in range(self.first, self.last + 1) if s not in self.tried]
